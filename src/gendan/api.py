@@ -1,0 +1,21 @@
+"""The one NinjaAPI: every app's router under /api/v1/."""
+
+from ninja import NinjaAPI
+
+from gendan.core.apiutils import AUTH, register_error_handlers
+
+api = NinjaAPI(
+    title="Gendan API",
+    version="1",
+    description="Order follow-up (跟单): master data, orders, contract review. Authenticate with "
+    "`POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+register_error_handlers(api)
+
+api.add_router("", "gendan.core.api.router")
+api.add_router("", "gendan.partners.api.router")
+api.add_router("", "gendan.catalog.api.router")
+api.add_router("", "gendan.sales.api.router")

@@ -1,0 +1,44 @@
+"""`gendan serve`: gunicorn (sync workers) outside debug, Django's development server in debug."""
+
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve Gendan: gunicorn outside debug, the development server with GENDAN_DEBUG=1."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("GENDAN_WORKERS", "3")))
+
+    def handle(self, *args: object, host: str, port: int, workers: int, **options: object) -> None:
+        url = f"http://{host}:{port}/"
+        if settings.DEBUG:
+            self.stdout.write(f"Gendan (debug) on {url}")
+            call_command("runserver", f"{host}:{port}", use_reloader=False)
+            return
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"Gendan on {url} (gunicorn, {workers} workers)")
+        sys.stdout.flush()
+        argv = [
+            "gunicorn",
+            "gendan.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--access-logfile",
+            "-" if os.environ.get("GENDAN_ACCESS_LOG") else "/dev/null",
+            "--timeout",
+            "60",
+            "--keep-alive",
+            "5",
+        ]
+        os.execvp(sys.executable, [sys.executable, "-m", *argv])

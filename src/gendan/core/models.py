@@ -1,0 +1,169 @@
+"""Core models: users and departments, API tokens, the audit trail, notifications, numbering, attachments."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gendan.core.choices import AuditAction, DepartmentCode
+
+__all__ = ["ApiToken", "Attachment", "Department", "Notification", "ObjectChange", "Sequence", "User"]
+
+
+class Department(models.Model):
+    """A department (部门): reviews orders and receives the order-change notices that concern it."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True, choices=DepartmentCode.choices)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles are groups; the department decides which review items they answer."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+
+    class Meta(AbstractUser.Meta):
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return full or self.username
+
+    @property
+    def role_names(self) -> list[str]:
+        return [g.name for g in self.groups.all()]
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 hash is stored; the owner sees the secret once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ObjectChange(models.Model):
+    """One audit record per write: who, when, what, and each changed field's old and new value.
+
+    Written by services (never by signals), so the CLI and background tasks are recorded too.
+    `related_*` points at the parent (an order for its lines and review items) so the parent's
+    page shows its children's changes.
+    """
+
+    time = models.DateTimeField(_("time"), db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user_name = models.CharField(_("user"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField()
+    object_repr = models.CharField(_("object"), max_length=200)
+    related_content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    related_object_id = models.BigIntegerField(null=True, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    changed_object = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["related_content_type", "related_object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"
+
+
+class Notification(models.Model):
+    """An inbox entry for one user; the header shows the unread count."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    actor_name = models.CharField(_("from"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Sequence(models.Model):
+    """The last number issued for one document kind and year (SO-2026-00001)."""
+
+    key = models.CharField(max_length=50, unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last_value}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.content_type_id}/{instance.object_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file attached to any business object (customer spec, process sheet, swatch card…)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.BigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,68 @@
+"""Helpers for server-rendered pages: pagination, htmx partials, permissions, form errors."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from gendan.core.exceptions import GendanError, ValidationError
+
+PAGE_SIZES = (25, 50, 100, 200)
+
+
+def paginate(request: HttpRequest, qs: QuerySet | list, per_page: int = 50) -> Page:
+    """The requested page (`?page=`, `?per_page=`) of a list; out-of-range pages give the last one."""
+    try:
+        size = int(request.GET.get("per_page", per_page))
+    except ValueError:
+        size = per_page
+    size = size if size in PAGE_SIZES else per_page
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def htmx_partial(request: HttpRequest) -> bool:
+    """True when htmx asks for a fragment (not a boosted full-page navigation)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
+
+
+def perm_required(*perms: str) -> Callable:
+    """Login required, then 403 unless the user has every permission."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_perms(perms):
+                raise DjangoPermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def apply_errors(form: forms.BaseForm, exc: GendanError) -> None:
+    """Put a service's error on the form: field errors on their fields, the rest on the form."""
+    if isinstance(exc, ValidationError):
+        for field, msgs in exc.errors.items():
+            for msg in msgs:
+                form.add_error(field if field in form.fields else None, msg)
+    else:
+        form.add_error(None, exc.message)
+
+
+def querystring_without(request: HttpRequest, *keys: str) -> str:
+    """The current query string minus some keys (for pager and sort links)."""
+    params = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from gendan.api import api
+from gendan.core.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    *auth_urlpatterns,
+    path("", include("gendan.core.urls")),
+    path("customers/", include("gendan.partners.urls")),
+    path("catalog/", include("gendan.catalog.urls")),
+    path("orders/", include("gendan.sales.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
