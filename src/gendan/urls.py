@@ -10,7 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *auth_urlpatterns,
     path("", include("gendan.core.urls")),
-    path("customers/", include("gendan.partners.urls")),
+    path("partners/", include("gendan.partners.urls")),
     path("catalog/", include("gendan.catalog.urls")),
     path("orders/", include("gendan.sales.urls")),
 ]

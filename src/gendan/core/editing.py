@@ -1,7 +1,9 @@
 """Generic create/update for services: validate, check the version, save, audit — in one transaction."""
 
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 
@@ -17,6 +19,47 @@ def from_django(exc: DjangoValidationError) -> ValidationError:
     if hasattr(exc, "error_dict"):
         return ValidationError({k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
     return ValidationError({"__all__": list(exc.messages)})
+
+
+def _as_decimal(value: Any, places: int) -> Any:
+    """`value` as a Decimal padded to `places`; left as it is when it is not a number or has more places."""
+    if isinstance(value, bool) or value is None:
+        return value
+    try:
+        if isinstance(value, float):
+            number = Decimal(repr(value))
+        elif isinstance(value, int | Decimal):
+            number = Decimal(value)
+        elif isinstance(value, str) and value.strip():
+            number = Decimal(value.strip().replace(",", ""))
+        else:
+            return value
+        if not number.is_finite() or number.normalize().as_tuple().exponent < -places:
+            return number
+        return number.quantize(Decimal(1).scaleb(-places))
+    except (InvalidOperation, ValueError):
+        return value
+
+
+def normalise(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
+    """Input values as the model stores them: text stripped, decimals padded to the field's places.
+
+    Padding only (1.5 → 1.500): a value with too many places is left for validation to refuse, never rounded.
+    Comparing stored and new values then shows no change where there is none.
+    """
+    result: dict[str, Any] = {}
+    for name, value in data.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            result[name] = value
+            continue
+        if isinstance(field, models.DecimalField):
+            value = _as_decimal(value, field.decimal_places)
+        elif isinstance(value, str) and isinstance(field, models.CharField | models.TextField):
+            value = value.strip()
+        result[name] = value
+    return result
 
 
 def validate(instance: models.Model, *, exclude: list[str] | None = None) -> None:

@@ -1,7 +1,42 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.choices import Role
+
+PANEL_ROWS = 10
+
+
+def review_panel(request: Any) -> dict[str, Any] | None:
+    """Review items waiting for the signed-in user's department."""
+    from gendan.sales.selectors import pending_reviews_for
+
+    user = request.user
+    if not user.has_perm("sales.view_order") or not user.department_id:
+        return None
+    items = list(pending_reviews_for(user)[: PANEL_ROWS + 1])
+    return {
+        "title": _("Review items waiting for my department"),
+        "template": "sales/partials/_panel_reviews.html",
+        "context": {"items": items[:PANEL_ROWS], "more": len(items) > PANEL_ROWS},
+        "order": 10,
+    }
+
+
+def my_orders_panel(request: Any) -> dict[str, Any] | None:
+    """The signed-in merchandiser's open orders, next ex-factory date first."""
+    from gendan.sales.selectors import open_orders_of
+
+    user = request.user
+    if not user.has_perm("sales.change_order"):
+        return None
+    return {
+        "title": _("My open orders"),
+        "template": "sales/partials/_panel_my_orders.html",
+        "context": {"orders": list(open_orders_of(user)[:PANEL_ROWS]), "user_id": user.pk},
+        "order": 20,
+    }
 
 
 class SalesConfig(AppConfig):
@@ -21,3 +56,9 @@ class SalesConfig(AppConfig):
         Role.FINANCE: [*_view],
         Role.MANAGER: [*_view, *_edit, "manage_all_orders", "override_review", "review_any"],
     }
+
+    def ready(self) -> None:
+        from gendan.core.dashboard import register_panel
+
+        register_panel(review_panel)
+        register_panel(my_orders_panel)

@@ -1,0 +1,70 @@
+"""Excel export columns for products, materials and BOMs (headers in Chinese and English)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpResponse
+
+from gendan.core import clock
+from gendan.core.excel import Column, export_xlsx, xlsx_response
+
+PRODUCT_COLUMNS = [
+    Column("code", "产品编码", "Code", width=14),
+    Column("name", "产品名称", "Name", width=28),
+    Column("name_en", "英文名称", "English name", width=28),
+    Column("spec", "规格型号", "Spec/model", width=20),
+    Column("unit", "单位", "Unit", width=8),
+    Column("category", "类别", "Category", width=14),
+    Column("hs_code", "海关编码", "HS code", width=12),
+    Column("units_per_carton", "每箱数量", "Units per carton", width=10),
+    Column("carton_length_cm", "外箱长(cm)", "Carton length (cm)", width=10, number_format="0.0"),
+    Column("carton_width_cm", "外箱宽(cm)", "Carton width (cm)", width=10, number_format="0.0"),
+    Column("carton_height_cm", "外箱高(cm)", "Carton height (cm)", width=10, number_format="0.0"),
+    Column("carton_cbm", "立方数(m³)", "CBM", width=10, number_format="0.0000"),
+    Column("net_weight_kg", "净重(kg)", "Net weight (kg)", width=10, number_format="0.000"),
+    Column("gross_weight_kg", "毛重(kg)", "Gross weight (kg)", width=10, number_format="0.000"),
+    Column("bom_count", "BOM行数", "BOM lines", width=8),
+    Column("notes", "备注", "Notes", width=30),
+    Column("is_active", "启用", "Active", width=8),
+]
+
+MATERIAL_COLUMNS = [
+    Column("code", "物料编码", "Code", width=14),
+    Column("name", "物料名称", "Name", width=28),
+    Column("spec", "规格", "Spec", width=20),
+    Column("unit", "单位", "Unit", width=8),
+    Column("category", "物料类别", "Category", getter=lambda m: str(m.get_category_display()), width=12),
+    Column("lead_time_days", "采购周期(天)", "Lead time (days)", width=10),
+    Column(
+        "default_supplier",
+        "默认供应商编码",
+        "Default supplier code",
+        getter=lambda m: m.default_supplier.code if m.default_supplier_id else "",
+        width=14,
+    ),
+    Column(
+        "default_supplier_name",
+        "默认供应商",
+        "Default supplier",
+        getter=lambda m: m.default_supplier.name if m.default_supplier_id else "",
+        width=24,
+    ),
+    Column("notes", "备注", "Notes", width=30),
+    Column("is_active", "启用", "Active", width=8),
+]
+
+BOM_COLUMNS = [
+    Column("product", "产品编码", "Product code", getter=lambda b: b.product.code, width=14),
+    Column("material", "物料编码", "Material code", getter=lambda b: b.material.code, width=14),
+    Column("material_name", "物料名称", "Material name", getter=lambda b: b.material.name, width=24),
+    Column("unit", "单位", "Unit", getter=lambda b: b.material.unit, width=8),
+    Column("qty_per_unit", "单位用量", "Qty per unit", width=10, number_format="0.000"),
+    Column("scrap_pct", "损耗率(%)", "Scrap rate (%)", width=10, number_format="0.00"),
+    Column("note", "备注", "Note", width=24),
+]
+
+
+def xlsx_download(columns: list[Column], rows: Iterable[Any], *, title: str, stem: str) -> HttpResponse:
+    """An .xlsx response named `<stem>-<date>.xlsx`, headers in the active language."""
+    content = export_xlsx(columns, rows, title=title)
+    return xlsx_response(content, f"{stem}-{clock.today():%Y%m%d}.xlsx")
