@@ -205,6 +205,7 @@ def test_the_whole_review_through_the_api(api_as, merchandiser, manager, make_us
     items = client.get(f"/orders/{order.pk}/review").json()
     assert isinstance(items, list)
     assert len(items) == 7
+    assert [i["id"] for i in submitted.json()["review_items"]] == [i["id"] for i in items]
     assert set(items[0]) >= {"id", "topic", "department", "verdict", "comment", "reviewed_by", "reviewed_at", "round"}
     assert {i["verdict"] for i in items} == {"pending"}
 

@@ -4,10 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gendan.core.choices import AuditAction, Role
 from gendan.core.exceptions import PermissionDenied, TransitionNotAllowed, ValidationError
 from gendan.core.models import ObjectChange, Sequence
+from gendan.core.money import round_money
 from gendan.sales import services
 from gendan.sales.choices import TRANSITIONS, OrderStatus
 from gendan.sales.models import Order, OrderLine
@@ -284,3 +287,30 @@ def test_audit_trail_records_create_update_and_transition(merchandiser) -> None:
     assert actions == [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.TRANSITION]
     update = ObjectChange.objects.get(object_id=order.pk, action=AuditAction.UPDATE)
     assert update.changes == {"customer_po": ["", "PO-1"]}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.decimals(min_value=Decimal("0.001"), max_value=Decimal("100000"), places=3),
+            st.decimals(min_value=Decimal("0"), max_value=Decimal("9999"), places=4),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(["USD", "JPY", "EUR"]),
+)
+def test_the_total_is_the_rounded_sum_of_the_rounded_line_amounts(merchandiser, rows, currency) -> None:
+    products = [ProductFactory() for _ in rows]
+    order = make_order(
+        by=merchandiser,
+        products=products,
+        quantities=[q for q, _p in rows],
+        prices=[str(p) for _q, p in rows],
+        currency=currency,
+    )
+    lines = list(order.lines.all())
+    assert order.total_qty == sum(q for q, _p in rows)
+    assert all(line.amount == round_money(line.quantity * line.unit_price, currency) for line in lines)
+    assert order.total_amount == sum(line.amount for line in lines)

@@ -118,6 +118,7 @@ def detail_dict(order_id: int) -> dict[str, Any]:
     order = selectors.order_with_lines(order_id)
     data = order_dict(order)
     data["review_override_reason"] = order.review_override_reason
+    data["review_items"] = [review_dict(i) for i in selectors.current_review(order)] if order.review_round else []
     data["attachments"] = [attachment_dict(a) for a in selectors.attachments_of(order)]
     return data
 
@@ -224,7 +225,7 @@ def order_create(request: HttpRequest, data: OrderIn):
     except ValidationError as exc:
         raise _api_errors(exc) from exc
     data = order_dict(order)  # a new order: its lines are in memory, no review, revisions or files yet
-    data.update(review_override_reason="", attachments=[])
+    data.update(review_override_reason="", review_items=[], attachments=[])
     return Status(201, data)
 
 

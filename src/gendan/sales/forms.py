@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gendan.catalog.models import Product
@@ -21,51 +22,53 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def merchandiser_choices() -> Any:
-    return User.objects.filter(is_active=True, groups__name__in=[Role.MERCHANDISER, Role.MANAGER]).distinct()
+def merchandiser_choices(current_id: int | None = None) -> Any:
+    """Active users who can own orders (and the order's current merchandiser, whoever that is)."""
+    roles = Q(is_active=True, groups__name__in=[Role.MERCHANDISER, Role.SALES, Role.MANAGER])
+    return User.objects.filter(roles | Q(pk=current_id) if current_id else roles).distinct().order_by("username")
 
 
 class OrderForm(forms.Form):
     """The order header. Blank currency, Incoterm and payment terms come from the customer."""
 
-    customer = forms.ModelChoiceField(queryset=Customer.objects.filter(is_active=True), label=_("customer"))
-    customer_po = forms.CharField(label=_("customer PO number"), max_length=60, required=False)
-    order_date = forms.DateField(label=_("order date"), widget=DateInput())
-    ex_factory_date = forms.DateField(label=_("committed ex-factory date"), widget=DateInput())
-    requested_delivery_date = forms.DateField(label=_("requested delivery date"), widget=DateInput(), required=False)
+    customer = forms.ModelChoiceField(queryset=Customer.objects.filter(is_active=True), label=_("Customer"))
+    customer_po = forms.CharField(label=_("Customer PO number"), max_length=60, required=False)
+    order_date = forms.DateField(label=_("Order date"), widget=DateInput())
+    ex_factory_date = forms.DateField(label=_("Committed ex-factory date"), widget=DateInput())
+    requested_delivery_date = forms.DateField(label=_("Requested delivery date"), widget=DateInput(), required=False)
     currency = forms.ChoiceField(
-        label=_("currency"),
+        label=_("Currency"),
         choices=[("", _("— customer's —")), *Currency.choices],
         required=False,
     )
     incoterm = forms.ChoiceField(
         label=_("Incoterm"), choices=[("", _("— customer's —")), *Incoterm.choices], required=False
     )
-    incoterm_place = forms.CharField(label=_("named place"), max_length=100, required=False)
+    incoterm_place = forms.CharField(label=_("Named place"), max_length=100, required=False)
     payment_terms = forms.CharField(
-        label=_("payment terms"), max_length=200, required=False, help_text=_("Blank: the customer's terms.")
+        label=_("Payment terms"), max_length=200, required=False, help_text=_("Blank: the customer's terms.")
     )
-    merchandiser = forms.ModelChoiceField(queryset=User.objects.none(), label=_("merchandiser"), required=False)
-    priority = forms.ChoiceField(label=_("priority"), choices=Priority.choices, initial=Priority.NORMAL)
-    ship_to = forms.CharField(label=_("ship-to"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    merchandiser = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Merchandiser"), required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    ship_to = forms.CharField(label=_("Ship-to"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     quality_requirements = forms.CharField(
-        label=_("special quality requirements"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Special quality requirements"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     packaging_requirements = forms.CharField(
-        label=_("packaging requirements"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Packaging requirements"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    remarks = forms.CharField(label=_("remarks"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    remarks = forms.CharField(label=_("Remarks"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, change_controlled: bool = False, lock_customer: bool = False, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["merchandiser"].queryset = merchandiser_choices()
+        self.fields["merchandiser"].queryset = merchandiser_choices(self.initial.get("merchandiser"))
         if lock_customer:
             self.fields["customer"].disabled = True
             self.fields["customer"].queryset = Customer.objects.all()
         if change_controlled:
             self.fields["change_reason"] = forms.CharField(
-                label=_("reason for the change"),
+                label=_("Reason for the change"),
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_("This order is confirmed: the change makes a new revision and notifies the departments."),
             )
@@ -90,12 +93,12 @@ class LineForm(forms.Form):
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     product = forms.ModelChoiceField(
-        queryset=Product.objects.filter(is_active=True).only("id", "code", "name"), label=_("product"), required=False
+        queryset=Product.objects.filter(is_active=True).only("id", "code", "name"), label=_("Product"), required=False
     )
-    quantity = forms.DecimalField(label=_("quantity"), max_digits=14, decimal_places=3, required=False)
-    unit_price = forms.DecimalField(label=_("unit price"), max_digits=16, decimal_places=4, required=False)
-    ex_factory_date = forms.DateField(label=_("line ex-factory date"), widget=DateInput(), required=False)
-    packaging_note = forms.CharField(label=_("packaging note"), max_length=300, required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, required=False)
+    unit_price = forms.DecimalField(label=_("Unit price"), max_digits=16, decimal_places=4, required=False)
+    ex_factory_date = forms.DateField(label=_("Line ex-factory date"), widget=DateInput(), required=False)
+    packaging_note = forms.CharField(label=_("Packaging note"), max_length=300, required=False)
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {}) or {}
@@ -110,11 +113,11 @@ LineFormSet = forms.formset_factory(LineForm, extra=0, can_delete=True)
 
 class OrderFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(label=_("status"), choices=[("", _("All")), *OrderStatus.choices], required=False)
-    customer = forms.ModelChoiceField(queryset=Customer.objects.all(), label=_("customer"), required=False)
-    merchandiser = forms.ModelChoiceField(queryset=User.objects.none(), label=_("merchandiser"), required=False)
-    ex_factory_from = forms.DateField(label=_("ex-factory from"), widget=DateInput(), required=False)
-    ex_factory_to = forms.DateField(label=_("ex-factory to"), widget=DateInput(), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *OrderStatus.choices], required=False)
+    customer = forms.ModelChoiceField(queryset=Customer.objects.all(), label=_("Customer"), required=False)
+    merchandiser = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Merchandiser"), required=False)
+    ex_factory_from = forms.DateField(label=_("Ex-factory from"), widget=DateInput(), required=False)
+    ex_factory_to = forms.DateField(label=_("Ex-factory to"), widget=DateInput(), required=False)
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)

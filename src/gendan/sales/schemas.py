@@ -70,8 +70,20 @@ class OrderOut(BaseModel):
     lines: list[LineOut]
 
 
+class ReviewItemOut(BaseModel):
+    id: int
+    topic: ReviewTopic
+    department: str
+    verdict: Verdict
+    comment: str
+    reviewed_by: str | None
+    reviewed_at: dt.datetime | None
+    round: int
+
+
 class OrderDetailOut(OrderOut):
     review_override_reason: str
+    review_items: list[ReviewItemOut] = Field(default_factory=list, description="the current review round")
     attachments: list[AttachmentOut] = Field(default_factory=list)
 
 
@@ -134,17 +146,6 @@ class OrderPatch(Schema):
         None, description="replaces the lines: with id updates, without id adds, missing ones are removed"
     )
     change_reason: str = Field("", description="required when changing a confirmed order")
-
-
-class ReviewItemOut(Schema):
-    id: int
-    topic: ReviewTopic
-    department: str
-    verdict: Verdict
-    comment: str
-    reviewed_by: str | None
-    reviewed_at: dt.datetime | None
-    round: int
 
 
 class DecisionIn(Schema):

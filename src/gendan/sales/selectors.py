@@ -236,7 +236,7 @@ def attachments_of(order: Order) -> list[Attachment]:
     return list(
         Attachment.objects.filter(
             Q(content_type=order_ct, object_id=order.pk)
-            | Q(content_type=item_ct, object_id__in=ReviewItem.objects.filter(order=order).values("pk"))
+            | Q(content_type=item_ct, object_id__in=ReviewItem.objects.filter(order=order).order_by().values("pk"))
         )
         .select_related("uploaded_by", "content_type")
         .order_by("uploaded_at", "id")

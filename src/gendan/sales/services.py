@@ -434,7 +434,7 @@ def _diff_lines(
     order: Order, lines: list[dict], errors: _Errors, order_date: dt.date
 ) -> tuple[list[OrderLine], list[OrderLine], list[OrderLine], list[OrderLine], list[dict[str, Any]]]:
     """Apply the replace semantics: returns (kept, updated, added, removed, changes) without writing."""
-    existing = {line.pk: line for line in order.lines.select_related("product")}
+    existing = {line.pk: line for line in order.lines.select_related("product").order_by("position", "id")}
     products = _load_products(lines)
     seen: set[int] = set()
     kept: list[OrderLine] = []
@@ -591,7 +591,7 @@ def update_order(
     if lines is not None:
         kept, updated, added, removed, line_changes = _diff_lines(locked, lines, errors, merged["order_date"])
     elif "currency" in header or "order_date" in header:
-        kept = list(locked.lines.select_related("product"))
+        kept = list(locked.lines.select_related("product").order_by("position", "id"))
         for line in kept:
             if line.ex_factory_date and line.ex_factory_date < merged["order_date"]:
                 errors.add("order_date", _("A line's ex-factory date would be before the order date."))
@@ -845,8 +845,11 @@ def decide_review_item(*, item: ReviewItem, by: User, verdict: str, comment: str
     order back). A rejection needs a comment and sends the order back to draft with the comments; when
     every item of the round has passed, the merchandiser hears that the order can be confirmed.
     """
-    order = Order.objects.select_for_update().get(pk=item.order_id)
-    item = ReviewItem.objects.select_related("department").get(pk=item.pk)
+    # one statement: the item and its order, both locked (PostgreSQL; SQLite serialises writers anyway)
+    item = (
+        ReviewItem.objects.select_for_update(of=("self", "order")).select_related("order", "department").get(pk=item.pk)
+    )
+    order = item.order
     if not can_decide(item, by):
         raise PermissionDenied(
             _("Only the %(dept)s department (or the permission %(perm)s) may answer this review item.")
@@ -879,10 +882,11 @@ def decide_review_item(*, item: ReviewItem, by: User, verdict: str, comment: str
         message=f"{item.get_topic_display()}",
     )
     number = order.number
-    url = order_url(order)
     notify_merchandiser = order.merchandiser_id != by.pk
     if verdict == Verdict.REJECT:
-        rejected = ReviewItem.objects.filter(order=order, round=order.review_round, verdict=Verdict.REJECT)
+        rejected = ReviewItem.objects.filter(order=order, round=order.review_round, verdict=Verdict.REJECT).order_by(
+            "position"
+        )
         reason = "\n".join(f"{r.get_topic_display()}: {r.comment}" for r in rejected)
         _move(order=order, by=by, to_status=OrderStatus.DRAFT, reason=reason, check_edit=False)
         if notify_merchandiser:
@@ -890,7 +894,7 @@ def decide_review_item(*, item: ReviewItem, by: User, verdict: str, comment: str
                 recipients=[order.merchandiser],
                 title=lambda: _("Contract review of %(number)s rejected") % {"number": number},
                 body=lambda: reason,
-                url=url,
+                url=order_url(order),
                 actor=by,
             )
     elif not ReviewItem.objects.filter(order=order, round=order.review_round).exclude(verdict=Verdict.PASS).exists():
@@ -901,7 +905,7 @@ def decide_review_item(*, item: ReviewItem, by: User, verdict: str, comment: str
                     _("Contract review of %(number)s passed: the order can be confirmed") % {"number": number}
                 ),
                 body=lambda: "",
-                url=url,
+                url=order_url(order),
                 actor=by,
             )
     return item
@@ -915,7 +919,7 @@ def confirm_order(*, order: Order, by: User, override_reason: str = "") -> Order
     def prepare(locked: Order) -> list[str]:
         open_items = [
             item
-            for item in ReviewItem.objects.filter(order=locked, round=locked.review_round)
+            for item in ReviewItem.objects.filter(order=locked, round=locked.review_round).order_by("position")
             if item.verdict != Verdict.PASS
         ]
         if open_items:

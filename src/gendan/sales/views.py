@@ -182,7 +182,9 @@ def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
     controlled = selectors.needs_change_reason(order)
     kwargs = {"change_controlled": controlled, "lock_customer": order.status != OrderStatus.DRAFT}
     if request.method == "POST":
-        form = OrderForm(request.POST, initial={"customer": order.customer_id}, **kwargs)
+        form = OrderForm(
+            request.POST, initial={"customer": order.customer_id, "merchandiser": order.merchandiser_id}, **kwargs
+        )
         formset = LineFormSet(request.POST, prefix="lines")
         if form.is_valid() and formset.is_valid():
             lines, index = _lines_from(formset)
@@ -208,6 +210,7 @@ def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
                 return redirect("sales:order", order_id=order.pk)
         return _render_form(request, form, formset, order)
     initial = {name: getattr(order, name) for name in services.HEADER_FIELDS}
+    initial["customer"], initial["merchandiser"] = order.customer_id, order.merchandiser_id
     initial["version"] = order.version
     form = OrderForm(initial=initial, **kwargs)
     formset = LineFormSet(
