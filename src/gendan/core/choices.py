@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -21,14 +22,14 @@ class Role(models.TextChoices):
 class DepartmentCode(models.TextChoices):
     """The departments that review orders and receive order-change notices."""
 
-    SALES = "sales", _("Sales")
-    MERCHANDISING = "merchandising", _("Merchandising")
-    PURCHASING = "purchasing", _("Purchasing")
-    PRODUCTION = "production", _("Production planning (PMC)")
-    QUALITY = "quality", _("Quality control")
-    SHIPPING = "shipping", _("Shipping & documents")
-    FINANCE = "finance", _("Finance")
-    MANAGEMENT = "management", _("Management")
+    SALES = "sales", pgettext_lazy("department", "Sales")
+    MERCHANDISING = "merchandising", pgettext_lazy("department", "Merchandising")
+    PURCHASING = "purchasing", pgettext_lazy("department", "Purchasing")
+    PRODUCTION = "production", pgettext_lazy("department", "Production planning (PMC)")
+    QUALITY = "quality", pgettext_lazy("department", "Quality control")
+    SHIPPING = "shipping", pgettext_lazy("department", "Shipping & documents")
+    FINANCE = "finance", pgettext_lazy("department", "Finance")
+    MANAGEMENT = "management", pgettext_lazy("department", "Management")
 
 
 # The department a user of each role belongs to when none is given.

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gendan.core.choices import AuditAction, DepartmentCode
+from gendan.core.choices import AuditAction, DepartmentCode, Role
 
 __all__ = ["ApiToken", "Attachment", "Department", "Notification", "ObjectChange", "Sequence", "User"]
 
@@ -48,6 +48,12 @@ class User(AbstractUser):
     @property
     def role_names(self) -> list[str]:
         return [g.name for g in self.groups.all()]
+
+    @property
+    def role_labels(self) -> list[str]:
+        """The roles' names in the current language (a role's group is named by its code)."""
+        labels = dict(Role.choices)
+        return [str(labels.get(name, name)) for name in self.role_names]
 
 
 class ApiToken(models.Model):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gendan.core.fields import VersionedModel, money_field
 from gendan.core.money import Currency
@@ -84,8 +85,8 @@ class Contact(VersionedModel):
     supplier = models.ForeignKey(
         Supplier, verbose_name=_("supplier"), null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     wechat = models.CharField(_("WeChat"), max_length=100, blank=True)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.catalog.choices import Unit
 from gendan.catalog.models import Product
+from gendan.core.choices import DepartmentCode
 from gendan.core.fields import VersionedModel, money_field, qty_field
 from gendan.core.models import Department
 from gendan.core.money import Currency
@@ -151,3 +152,9 @@ class OrderRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} rev {self.number}"
+
+    @property
+    def department_labels(self) -> list[str]:
+        """The notified departments' names in the current language (the codes are stored)."""
+        labels = dict(DepartmentCode.choices)
+        return [str(labels.get(code, code)) for code in self.departments]
