@@ -106,7 +106,7 @@ def test_merchandiser_takes_an_order_through_review_confirmation_and_a_change(pa
     # and the audit trail records the creation, the review, the confirmation and the change
     trail = page.get_by_test_id("audit-trail")
     expect(trail).to_contain_text("quantity")
-    expect(trail).to_contain_text("confirmed")
+    expect(trail).to_contain_text("Confirmed")
 
     # and the planner (production is affected by a quantity change) finds the notification in the inbox
     logout(page)

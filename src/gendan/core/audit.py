@@ -15,7 +15,7 @@ from gendan.core.models import ObjectChange, User
 def plain(value: Any) -> Any:
     """A JSON-friendly form of a field value, for the change record."""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        return format(value.normalize(), "f")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, models.Model):

@@ -131,7 +131,9 @@ def _lock(order: Order) -> Order:
 
 
 def _refuse(old: str, new: str, extra: str = "") -> TransitionNotAllowed:
+    labels = dict(OrderStatus.choices)
     message = _("An order cannot go from %(old)s to %(new)s.") % {"old": old, "new": new}
+    message = f"{message} ({labels.get(old, old)} → {labels.get(new, new)})"
     return TransitionNotAllowed(f"{message} {extra}".strip())
 
 

@@ -24,3 +24,34 @@ def sort_link(context: dict[str, Any], field: str, label: str) -> str:
 def choice_badge(label: Any, color: str | None) -> str:
     """A coloured badge for a choice's label (`badge-<color>` from gendan.css)."""
     return format_html('<span class="badge badge-{}">{}</span>', color or "grey", label)
+
+
+def _field_of(model: Any, name: str) -> Any:
+    """The model field `name`, or one of the same app's models (an order line's field on the order's trail)."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    for candidate in [model, *apps.get_app_config(model._meta.app_label).get_models()]:
+        try:
+            return candidate._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None
+
+
+@register.filter
+def change_rows(change: Any) -> list[tuple[str, Any, Any]]:
+    """An audit record's changes as (label, old, new): field names in the reader's language, choices by label."""
+    model = change.content_type.model_class()
+    rows = []
+    for key, pair in (change.changes or {}).items():
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        prefix, _, name = key.rpartition(" ")
+        field = _field_of(model, name) if model is not None else None
+        label = key
+        if field is not None and hasattr(field, "verbose_name"):
+            label = f"{prefix} {field.verbose_name}".strip()
+            choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+            old, new = choices.get(old, old), choices.get(new, new)
+        rows.append((label, old, new))
+    return rows
