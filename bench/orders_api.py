@@ -78,8 +78,8 @@ def main() -> None:
     ap.add_argument("--orders", type=int, default=2000)
     ap.add_argument("--review", type=int, default=500)
     ap.add_argument("--big", type=int, default=50_000)
-    ap.add_argument("--clients", type=int, default=6)
-    ap.add_argument("--workers", type=int, default=3)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--list-samples", type=int, default=200)
     args = ap.parse_args()
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("GENDAN_WORKERS", "3")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("GENDAN_WORKERS", "2")))
 
     def handle(self, *args: object, host: str, port: int, workers: int, **options: object) -> None:
         url = f"http://{host}:{port}/"
