@@ -147,6 +147,7 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["gendan.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("GENDAN_TIME_ZONE", "Asia/Shanghai")

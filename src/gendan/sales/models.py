@@ -130,7 +130,7 @@ class ReviewItem(models.Model):
         indexes = [models.Index(fields=["department", "verdict"])]
 
     def __str__(self) -> str:
-        return f"{self.order_id} R{self.round} {self.topic}"
+        return f"{self.order} · {self.get_topic_display()} (R{self.round})"
 
 
 class OrderRevision(models.Model):

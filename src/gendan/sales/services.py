@@ -881,7 +881,6 @@ def decide_review_item(*, item: ReviewItem, by: User, verdict: str, comment: str
         by=by,
         changes=audit.diff(old, {"verdict": verdict, "comment": comment}),
         related=order,
-        message=f"{item.get_topic_display()}",
     )
     number = order.number
     notify_merchandiser = order.merchandiser_id != by.pk

@@ -55,3 +55,12 @@ def change_rows(change: Any) -> list[tuple[str, Any, Any]]:
             old, new = choices.get(old, old), choices.get(new, new)
         rows.append((label, old, new))
     return rows
+
+
+@register.filter
+def field_label(name: str, model_label: str) -> str:
+    """The verbose name of `name` on `app_label.model` (or a sibling model of that app), else the name itself."""
+    from django.apps import apps
+
+    field = _field_of(apps.get_model(model_label), name)
+    return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
