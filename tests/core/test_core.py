@@ -137,3 +137,17 @@ def test_language_switch_is_stored_on_the_user(page_as, merchandiser) -> None:
     c.post("/account/language/", {"language": "zh-hans", "next": "/"})
     merchandiser.refresh_from_db()
     assert merchandiser.language == "zh-hans"
+
+
+def test_admin_lists_users_and_the_audit_trail_for_an_administrator(page_as, make_user) -> None:
+    admin_user = make_user(Role.ADMIN)
+    c = page_as(admin_user)
+    assert c.get("/admin/core/user/").status_code == 200
+    assert c.get("/admin/core/objectchange/").status_code == 200
+    assert c.get("/admin/core/objectchange/add/").status_code == 403
+
+
+def test_admin_shows_orders_read_only(page_as, make_user) -> None:
+    c = page_as(make_user(Role.ADMIN))
+    assert c.get("/admin/sales/order/").status_code == 200
+    assert c.get("/admin/sales/order/add/").status_code == 403
