@@ -164,12 +164,12 @@ def test_edit_form_carries_the_version_and_a_stale_save_keeps_the_input(page_as,
 
 
 def test_supplier_pages_list_filter_create_and_detail(page_as, merchandiser) -> None:
-    SupplierFactory(code="F1", kind="forwarder")
-    SupplierFactory(code="M1", kind="material")
+    SupplierFactory(code="FWD-ONE", kind="forwarder")
+    SupplierFactory(code="MAT-ONE", kind="material")
     c = page_as(merchandiser)
     html = c.get("/partners/suppliers/", {"kind": "forwarder"}).content.decode()
-    assert "F1" in html
-    assert "M1" not in html
+    assert "FWD-ONE" in html
+    assert "MAT-ONE" not in html
     assert c.get("/partners/suppliers/add/").status_code == 200
     response = c.post(
         "/partners/suppliers/add/", {"code": "S1", "name": "织造厂", "kind": "subcontract", "country": "CN"}
