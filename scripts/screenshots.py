@@ -123,6 +123,7 @@ def main() -> None:
         browser = p.chromium.launch(
             executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
         )
+
         def context(lang: str) -> BrowserContext:
             # the browser's own widgets (date inputs, file pickers) follow its locale
             locale = "zh-CN" if lang.startswith("zh") else "en-US"
@@ -212,7 +213,6 @@ def main() -> None:
                 break
         page.goto(confirmed)
         s.shot("order-detail")
-        s.shot("order-revisions", selector="#revisions")
         s.shot("order-history", selector="#audit")
         en = Shooter(context("en"), out, "en")
         en.login("merch1")

@@ -151,3 +151,19 @@ def test_admin_shows_orders_read_only(page_as, make_user) -> None:
     c = page_as(make_user(Role.ADMIN))
     assert c.get("/admin/sales/order/").status_code == 200
     assert c.get("/admin/sales/order/add/").status_code == 403
+
+
+def test_an_absurd_offset_is_refused_with_422_not_a_server_error(api_as, merchandiser) -> None:
+    response = api_as(merchandiser).get("/users", offset=10**30)
+    assert response.status_code == 422
+
+
+def test_export_drops_characters_a_worksheet_cannot_hold() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from gendan.core.excel import Column, export_xlsx
+
+    content = export_xlsx([Column("name", "名称", "Name")], [{"name": "A\x00B\x07C"}], title="t")
+    assert load_workbook(io.BytesIO(content)).active["A2"].value == "ABC"

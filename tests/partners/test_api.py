@@ -155,3 +155,14 @@ def test_customer_export_xlsx_has_the_filtered_rows(api_as, merchandiser) -> Non
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active
     assert [row[0] for row in ws.iter_rows(min_row=2, values_only=True)] == ["K1"]
+
+
+def test_a_json_null_for_a_text_field_empties_it_instead_of_failing(api_as, merchandiser) -> None:
+    customer = CustomerFactory(payment_terms="T/T")
+    client = api_as(merchandiser)
+    response = client.patch(f"/customers/{customer.pk}", {"version": customer.version, "payment_terms": None})
+    assert response.status_code == 200
+    assert response.json()["payment_terms"] == ""
+    supplier = SupplierFactory(city="宁波")
+    response = client.patch(f"/suppliers/{supplier.pk}", {"version": 1, "city": None, "address": None})
+    assert response.status_code == 200

@@ -345,3 +345,13 @@ def test_openapi_lists_the_order_enums(api_as, merchandiser) -> None:
     assert "in_review" in text
     assert "ready_to_ship" in text
     assert "/api/v1/orders/{order_id}/review/{item_id}" in schema["paths"]
+
+
+def test_a_json_null_for_an_order_text_field_is_not_a_server_error(api_as, merchandiser) -> None:
+    from tests.sales.factories import make_order
+
+    order = make_order(by=merchandiser)
+    response = api_as(merchandiser).patch(
+        f"/orders/{order.pk}", {"version": order.version, "ship_to": None, "remarks": None, "customer_po": None}
+    )
+    assert response.status_code in (200, 422)

@@ -56,8 +56,11 @@ def normalise(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]
             continue
         if isinstance(field, models.DecimalField):
             value = _as_decimal(value, field.decimal_places)
-        elif isinstance(value, str) and isinstance(field, models.CharField | models.TextField):
-            value = value.strip()
+        elif isinstance(field, models.CharField | models.TextField):
+            if isinstance(value, str):
+                value = value.strip()
+            elif value is None and not field.null:
+                value = ""  # JSON null for a text field means "empty"
         result[name] = value
     return result
 
