@@ -172,6 +172,11 @@ class ImportColumn:
     example: Any = None
 
     @property
+    def header(self) -> str:
+        lang = translation.get_language() or "zh-hans"
+        return self.zh if lang.startswith("zh") else self.en
+
+    @property
     def bilingual(self) -> str:
         return f"{self.zh} / {self.en}"
 
@@ -185,6 +190,7 @@ class RowError:
     row: int  # the spreadsheet row number (header is row 1)
     field: str
     message: str
+    column: str = ""  # the column's header in the reader's language, when the field is a column
 
 
 @dataclass
@@ -221,6 +227,12 @@ class ImportSpec:
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()
+
+    def label_errors(self, errors: list[RowError]) -> None:
+        """Name each error's column as its header reads in the reader's language."""
+        headers = {c.key: c.header for c in self.columns}
+        for error in errors:
+            error.column = error.column or headers.get(error.field, "")
 
     def read(self, fileobj: Any) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
         """Typed rows `(row_number, {key: value})` and every cell error; blank rows are skipped."""
@@ -308,4 +320,5 @@ def run_import(spec: ImportSpec, fileobj: Any, write_row: Callable[[dict[str, An
             transaction.set_rollback(True)
             result.created = result.updated = 0
     result.errors.sort(key=lambda e: e.row)
+    spec.label_errors(result.errors)
     return result

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from gendan.catalog import services as catalog_services
 from gendan.catalog.models import Material, Product
@@ -31,11 +32,17 @@ class DemoBuilder:
         self.order_count = orders
         self.log = log
         self.today = clock.today()
+        self.now = clock.now()
         self.users: dict[str, User] = {}
         self.customers: list[Customer] = []
         self.suppliers: dict[str, Supplier] = {}
         self.materials: dict[int, list[Material]] = {}
         self.products: list[tuple[Product, tuple[float, float]]] = []
+
+    def at(self, day: dt.date):  # noqa: ANN201 - a context manager
+        """Freeze the clock at noon of `day`, but never later than now (history is never in the future)."""
+        noon = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+        return clock.frozen(min(noon, self.now))
 
     # -- people and master data ----------------------------------------------------------------------
     def build_users(self) -> None:
@@ -238,7 +245,7 @@ class DemoBuilder:
         customer = rng.choice([c for c in self.customers if c.tier != "prospect"])
         target = self._pick_status(ex_factory)
         merchandiser = customer.merchandiser
-        with clock.frozen(order_date):
+        with self.at(order_date):
             lines = []
             for product, (low, high) in rng.sample(self.products, rng.randint(1, 4)):
                 price = Decimal(str(round(rng.uniform(low, high), 2)))
@@ -274,7 +281,7 @@ class DemoBuilder:
         if target == OrderStatus.DRAFT:
             return
         review_day = min(order_date + dt.timedelta(days=rng.randint(1, 3)), self.today)
-        with clock.frozen(review_day):
+        with self.at(review_day):
             if rng.random() < 0.12:  # rejected once, corrected, resubmitted
                 order = self._review(order, reject_topic=rng.choice(list(data.REJECT_COMMENTS)))
                 order = sales_services.update_order(
@@ -290,7 +297,7 @@ class DemoBuilder:
             order = sales_services.confirm_order(order=order, by=merchandiser)
         if rng.random() < 0.3:  # an order change after confirmation
             change_day = min(review_day + dt.timedelta(days=rng.randint(3, 20)), self.today)
-            with clock.frozen(change_day):
+            with self.at(change_day):
                 order = self._change(order, merchandiser)
         chain = [OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP, OrderStatus.SHIPPED, OrderStatus.CLOSED]
         stop = {
@@ -309,9 +316,9 @@ class DemoBuilder:
             ex_factory + dt.timedelta(days=rng.randint(40, 60)),
         ]
         for status, when in zip(chain[:stop], step_dates, strict=False):
-            with clock.frozen(min(when, self.today)):
+            with self.at(min(when, self.today)):
                 order = sales_services.transition_order(order=order, by=merchandiser, to_status=status)
-        with clock.frozen(self.today - dt.timedelta(days=rng.randint(0, 5))):
+        with self.at(self.today - dt.timedelta(days=rng.randint(0, 5))):
             if target == OrderStatus.ON_HOLD:
                 sales_services.hold_order(order=order, by=merchandiser, reason="客户要求暂停, 等待新的包装资料")
             elif target == OrderStatus.CANCELLED:
@@ -333,7 +340,7 @@ class DemoBuilder:
         patch: dict = {}
         if "数量" in reason or "款式" in reason:
             lines[0]["quantity"] = lines[0]["quantity"] + 500
-        elif "date" in reason:
+        elif "出厂日期" in reason:
             patch["ex_factory_date"] = order.ex_factory_date + dt.timedelta(days=7)
         elif "价格" in reason:
             lines[0]["unit_price"] = (lines[0]["unit_price"] * Decimal("0.97")).quantize(Decimal("0.01"))
@@ -350,7 +357,7 @@ class DemoBuilder:
         self.log(f"orders: {Order.objects.count()}")
 
     def build(self) -> None:
-        with clock.frozen(self.today - dt.timedelta(days=250)):
+        with self.at(self.today - dt.timedelta(days=250)):
             with transaction.atomic():
                 self.build_users()
                 self.build_partners()

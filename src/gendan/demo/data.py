@@ -375,7 +375,7 @@ PACKAGING_NOTES = [
 ]
 CHANGE_REASONS = [
     "客户邮件要求追加数量",
-    "Customer asked to move the ex-factory date",
+    "客户要求推迟出厂日期",
     "客户确认新的价格",
     "包装要求变更: 改为彩盒",
     "客户取消部分款式",

@@ -15,11 +15,13 @@ def review_panel(request: Any) -> dict[str, Any] | None:
     user = request.user
     if not user.has_perm("sales.view_order") or not user.department_id:
         return None
-    items = list(pending_reviews_for(user)[: PANEL_ROWS + 1])
+    pending = pending_reviews_for(user)
+    items = list(pending[:PANEL_ROWS])
+    total = len(items) if len(items) < PANEL_ROWS else pending.count()
     return {
         "title": _("Review items waiting for my department"),
         "template": "sales/partials/_panel_reviews.html",
-        "context": {"items": items[:PANEL_ROWS], "more": len(items) > PANEL_ROWS},
+        "context": {"items": items[:PANEL_ROWS], "more": total - len(items)},
         "order": 10,
     }
 

@@ -31,7 +31,9 @@ def merchandiser_choices(current_id: int | None = None) -> Any:
 class OrderForm(forms.Form):
     """The order header. Blank currency, Incoterm and payment terms come from the customer."""
 
-    customer = forms.ModelChoiceField(queryset=Customer.objects.filter(is_active=True), label=_("Customer"))
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.filter(is_active=True), label=_("Customer"), empty_label=_("— choose —")
+    )
     customer_po = forms.CharField(label=_("Customer PO number"), max_length=60, required=False)
     order_date = forms.DateField(label=_("Order date"), widget=DateInput())
     ex_factory_date = forms.DateField(label=_("Committed ex-factory date"), widget=DateInput())
@@ -48,7 +50,9 @@ class OrderForm(forms.Form):
     payment_terms = forms.CharField(
         label=_("Payment terms"), max_length=200, required=False, help_text=_("Blank: the customer's terms.")
     )
-    merchandiser = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Merchandiser"), required=False)
+    merchandiser = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Merchandiser"), required=False, empty_label=_("— the customer's —")
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     ship_to = forms.CharField(label=_("Ship-to"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     quality_requirements = forms.CharField(
@@ -93,7 +97,10 @@ class LineForm(forms.Form):
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     product = forms.ModelChoiceField(
-        queryset=Product.objects.filter(is_active=True).only("id", "code", "name"), label=_("Product"), required=False
+        queryset=Product.objects.filter(is_active=True).only("id", "code", "name"),
+        label=_("Product"),
+        required=False,
+        empty_label=_("— choose —"),
     )
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, required=False)
     unit_price = forms.DecimalField(label=_("Unit price"), max_digits=16, decimal_places=4, required=False)
@@ -114,8 +121,12 @@ LineFormSet = forms.formset_factory(LineForm, extra=0, can_delete=True)
 class OrderFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *OrderStatus.choices], required=False)
-    customer = forms.ModelChoiceField(queryset=Customer.objects.all(), label=_("Customer"), required=False)
-    merchandiser = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Merchandiser"), required=False)
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.all(), label=_("Customer"), required=False, empty_label=_("All")
+    )
+    merchandiser = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Merchandiser"), required=False, empty_label=_("All")
+    )
     ex_factory_from = forms.DateField(label=_("Ex-factory from"), widget=DateInput(), required=False)
     ex_factory_to = forms.DateField(label=_("Ex-factory to"), widget=DateInput(), required=False)
 

@@ -141,4 +141,5 @@ def import_orders(fileobj: BinaryIO, *, by: User) -> ImportResult:
             transaction.set_rollback(True)
             result.created = 0
     errors.sort(key=lambda e: e.row)
+    ORDER_IMPORT.label_errors(errors)
     return result

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
@@ -538,11 +539,22 @@ def _notify_by_language(
     return sent
 
 
+def _field_label(name: str) -> str:
+    """The field's name in the active language (an order's or an order line's field)."""
+    for model in (Order, OrderLine):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name
+
+
 def _change_text(change: dict[str, Any]) -> str:
+    """One line of an order-change notice, in the recipient's language: "#1 GD-0002 数量: 5000 → 5500"."""
     where = f"{change['line']} " if change.get("line") else ""
     old = "—" if change["old"] in (None, "") else change["old"]
     new = "—" if change["new"] in (None, "") else change["new"]
-    return f"{where}{change['field']}: {old} → {new}"
+    return f"{where}{_field_label(change['field'])}: {old} → {new}"
 
 
 @transaction.atomic

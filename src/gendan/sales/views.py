@@ -1,5 +1,6 @@
 """Order pages: thin — forms in, service call, template out."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -200,8 +201,7 @@ def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
                     lines=lines,
                     change_reason=form.cleaned_data.get("change_reason", ""),
                 )
-            except StaleVersion as exc:
-                form.add_error(None, exc.message)
+            except StaleVersion:
                 return _render_form(request, form, formset, order, stale=True)
             except GendanError as exc:
                 _apply_errors(form, formset, exc, index)
@@ -219,8 +219,8 @@ def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
             {
                 "id": line.pk,
                 "product": line.product_id,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
+                "quantity": _plain(line.quantity),
+                "unit_price": _plain(line.unit_price),
                 "ex_factory_date": line.ex_factory_date,
                 "packaging_note": line.packaging_note,
             }
@@ -228,6 +228,12 @@ def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
         ],
     )
     return _render_form(request, form, formset, order)
+
+
+def _plain(value: Decimal) -> Decimal:
+    """1500.000 → 1500, 1.5700 → 1.57: what a person would type."""
+    normal = value.normalize()
+    return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
 
 
 # ---- the order hub ----------------------------------------------------------------------------------

@@ -39,6 +39,24 @@ def _field_of(model: Any, name: str) -> Any:
     return None
 
 
+def _extra_labels() -> dict[str, str]:
+    """Keys of change records that are not model fields."""
+    from django.utils.translation import gettext as _
+
+    return {"lines": _("Lines"), "bom": _("Bill of materials"), "attachment": _("Attachment"), "revoked": _("Revoked")}
+
+
+def _shown(value: Any) -> Any:
+    """A recorded value as a reader sees it: yes/no, lists joined, empty as None (shown as —)."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return None if value == "" else value
+
+
 @register.filter
 def change_rows(change: Any) -> list[tuple[str, Any, Any]]:
     """An audit record's changes as (label, old, new): field names in the reader's language, choices by label."""
@@ -48,12 +66,12 @@ def change_rows(change: Any) -> list[tuple[str, Any, Any]]:
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         prefix, _, name = key.rpartition(" ")
         field = _field_of(model, name) if model is not None else None
-        label = key
+        label = _extra_labels().get(key, key)
         if field is not None and hasattr(field, "verbose_name"):
             label = f"{prefix} {field.verbose_name}".strip()
             choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
             old, new = choices.get(old, old), choices.get(new, new)
-        rows.append((label, old, new))
+        rows.append((label, _shown(old), _shown(new)))
     return rows
 
 
