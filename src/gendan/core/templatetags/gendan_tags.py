@@ -82,3 +82,30 @@ def field_label(name: str, model_label: str) -> str:
 
     field = _field_of(apps.get_model(model_label), name)
     return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+
+
+@register.filter
+def qty(value: Any) -> str:
+    """A quantity without trailing zeros, grouped for the reader's language: 1200.000 → 1,200; 12.500 → 12.5."""
+    from decimal import Decimal
+
+    from django.utils.formats import number_format
+
+    if value is None or value == "":
+        return "—"
+    number = Decimal(str(value)).normalize()
+    decimals = max(0, -number.as_tuple().exponent)
+    return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def money(amount: Any, currency: str = "") -> str:
+    """1234.5, "USD" → "USD 1,234.50" (JPY without decimals)."""
+    from django.utils.formats import number_format
+
+    from gendan.core.money import places
+
+    if amount is None:
+        return "—"
+    text = number_format(amount, decimal_pos=places(currency or ""), use_l10n=True, force_grouping=True)
+    return f"{currency} {text}".strip()
