@@ -355,3 +355,19 @@ def test_a_json_null_for_an_order_text_field_is_not_a_server_error(api_as, merch
         f"/orders/{order.pk}", {"version": order.version, "ship_to": None, "remarks": None, "customer_po": None}
     )
     assert response.status_code in (200, 422)
+
+
+def test_a_review_item_of_another_order_is_404_and_stays_pending(api_as, manager) -> None:
+    # given two orders in review
+    first = make_order(by=manager)
+    second = make_order(by=manager)
+    client = api_as(manager)
+    client.post(f"/orders/{first.pk}/submit")
+    client.post(f"/orders/{second.pk}/submit")
+    item_of_second = client.get(f"/orders/{second.pk}/review").json()[0]
+    # when the item is answered under the first order's path
+    response = client.post(f"/orders/{first.pk}/review/{item_of_second['id']}", {"verdict": "pass", "comment": "ok"})
+    # then nothing is found and nothing changes
+    assert response.status_code == 404
+    assert client.get(f"/orders/{second.pk}/review").json()[0]["verdict"] == "pending"
+    assert client.post(f"/orders/{first.pk}/review/987654", {"verdict": "pass"}).status_code == 404

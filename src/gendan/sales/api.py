@@ -341,10 +341,10 @@ def review_list(request: HttpRequest, order_id: int):
 @router.post("/orders/{order_id}/review/{item_id}", response=ReviewItemOut)
 def review_decide(request: HttpRequest, order_id: int, item_id: int, data: DecisionIn):
     """Pass or reject a review item (users of its department; a reject needs a comment)."""
-    item = selectors.review_item_of(order_id, item_id)
-    return review_dict(
-        services.decide_review_item(item=item, by=request.user, verdict=data.verdict, comment=data.comment)
+    item = services.decide_review_item(
+        item=ReviewItem(pk=item_id), order_id=order_id, by=request.user, verdict=data.verdict, comment=data.comment
     )
+    return review_dict(item)
 
 
 # ---- revisions, history, attachments ---------------------------------------------------------------

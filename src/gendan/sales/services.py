@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from gendan.catalog.models import Product
 from gendan.core import audit, clock, numbering
 from gendan.core.choices import AuditAction, Role
-from gendan.core.exceptions import PermissionDenied, StaleVersion, TransitionNotAllowed, ValidationError
+from gendan.core.exceptions import NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed, ValidationError
 from gendan.core.models import Department, User
 from gendan.core.money import Currency, round_money
 from gendan.core.notifications import notify
@@ -852,17 +852,26 @@ def can_decide(item: ReviewItem, user: User) -> bool:
 
 
 @transaction.atomic
-def decide_review_item(*, item: ReviewItem, by: User, verdict: str, comment: str = "") -> ReviewItem:
+def decide_review_item(
+    *, item: ReviewItem, by: User, verdict: str, comment: str = "", order_id: int | None = None
+) -> ReviewItem:
     """Pass or reject one review item of the current round.
 
     A passed item may be re-decided while the order is still in review (changing it to reject sends the
     order back). A rejection needs a comment and sends the order back to draft with the comments; when
     every item of the round has passed, the merchandiser hears that the order can be confirmed.
+    `order_id`, when given, must be the item's order (the API's path); otherwise NotFound.
     """
     # one statement: the item and its order, both locked (PostgreSQL; SQLite serialises writers anyway)
-    item = (
-        ReviewItem.objects.select_for_update(of=("self", "order")).select_related("order", "department").get(pk=item.pk)
+    found = (
+        ReviewItem.objects.select_for_update(of=("self", "order"))
+        .select_related("order", "department")
+        .filter(pk=item.pk)
+        .first()
     )
+    if found is None or (order_id is not None and found.order_id != order_id):
+        raise NotFound(_("Order %(order)s has no review item %(id)s.") % {"order": order_id, "id": item.pk})
+    item = found
     order = item.order
     if not can_decide(item, by):
         raise PermissionDenied(

@@ -1,4 +1,8 @@
-"""`gendan serve`: gunicorn (sync workers) outside debug, Django's development server in debug."""
+"""`gendan serve`: gunicorn outside debug, Django's development server in debug.
+
+Workers are gthread with one thread each: one request at a time per process (no waiting on SQLite's
+write lock between threads), with keep-alive connections, which sync workers close after every request.
+"""
 
 import os
 import sys
@@ -33,7 +37,9 @@ class Command(BaseCommand):
             "--workers",
             str(workers),
             "--worker-class",
-            "sync",
+            os.environ.get("GENDAN_WORKER_CLASS", "gthread"),
+            "--threads",
+            os.environ.get("GENDAN_THREADS", "1"),
             "--access-logfile",
             "-" if os.environ.get("GENDAN_ACCESS_LOG") else "/dev/null",
             "--timeout",
