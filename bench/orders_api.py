@@ -67,6 +67,24 @@ class Client:
         raise RuntimeError("unreachable")
 
 
+def server_cpu_seconds(master: int) -> float:
+    """CPU seconds used so far by the gunicorn master and its workers (utime + stime from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        if pid == master or ppid == master:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def expect(status: int, body: object, want: int, what: str) -> object:
     if status != want:
         raise SystemExit(f"{what}: HTTP {status} {body}")
@@ -185,13 +203,15 @@ def main() -> None:
         def create(body: dict) -> int:
             return expect(*client.call("POST", "/orders", merch, body), 201, "create order")["id"]
 
-        t0 = time.perf_counter()
+        master = gunicorn_pid(server.pid)
+        cpu0, t0 = server_cpu_seconds(master), time.perf_counter()
         with ThreadPoolExecutor(args.clients) as pool:
             ids = list(pool.map(create, bodies))
         ta = time.perf_counter() - t0
+        cpu_a = server_cpu_seconds(master) - cpu0
         print(
             f"(a) created {len(ids)} orders of 3 lines in {ta:.2f} s: {len(ids) / ta:.0f} orders/s "
-            f"({args.clients} clients, {args.workers} workers)"
+            f"({args.clients} clients, {args.workers} workers); server CPU {cpu_a / len(ids) * 1000:.1f} ms/order"
         )
 
         # (b) review
@@ -223,13 +243,15 @@ def main() -> None:
             assert body["status"] == "confirmed"
             requests[0] += 3 + len(items)
 
-        t0 = time.perf_counter()
+        cpu0, t0 = server_cpu_seconds(master), time.perf_counter()
         with ThreadPoolExecutor(args.clients) as pool:
             list(pool.map(review, ids[: args.review]))
         tb = time.perf_counter() - t0
+        cpu_b = server_cpu_seconds(master) - cpu0
         print(
             f"(b) reviewed and confirmed {args.review} orders in {tb:.2f} s: {args.review / tb:.1f} orders/s "
-            f"({requests[0] / tb:.0f} requests/s)"
+            f"({requests[0] / tb:.0f} requests/s); server CPU {cpu_b / args.review * 1000:.1f} ms/order, "
+            f"{cpu_b / requests[0] * 1000:.2f} ms/request"
         )
 
         # (c) list out of a big table
@@ -260,6 +282,11 @@ def main() -> None:
         server.terminate()
         server.wait(10)
         shutil.rmtree(var, ignore_errors=True)
+
+
+def gunicorn_pid(launcher: int) -> int:
+    """`gendan serve` execs gunicorn in place, so the launcher's pid is the gunicorn master."""
+    return launcher
 
 
 def bulk_fill(n: int, customers: list[int], products: list[int], today: dt.date) -> None:
