@@ -99,6 +99,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--list-samples", type=int, default=200)
+    ap.add_argument("--client-nice", type=int, default=10, help="niceness of this load generator (0: none)")
     args = ap.parse_args()
 
     var = Path(tempfile.mkdtemp(prefix="gendan-bench-"))
@@ -137,6 +138,9 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    # The load generator shares the two cores with the server it measures: lower its priority so the server
+    # is not slowed by its own client (the server keeps normal priority: it was started before this).
+    os.nice(args.client_nice)
     try:
         client = Client(port)
         for _ in range(100):
