@@ -6,7 +6,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from gendan.catalog import selectors, services
-from gendan.catalog.exports import MATERIAL_COLUMNS, PRODUCT_COLUMNS, xlsx_download
+from gendan.catalog.exports import MATERIAL_COLUMNS, PRODUCT_COLUMNS
 from gendan.catalog.schemas import (
     BomLineIn,
     BomLineOut,
@@ -20,6 +20,7 @@ from gendan.catalog.schemas import (
     ProductPatch,
 )
 from gendan.core.apiutils import require_perm
+from gendan.core.excel import xlsx_download
 
 router = Router(tags=["products and materials"])
 XLSX_DOC = {"responses": {200: {"description": ".xlsx workbook"}}}

@@ -1,12 +1,6 @@
 """Excel export columns for products, materials and BOMs (headers in Chinese and English)."""
 
-from collections.abc import Iterable
-from typing import Any
-
-from django.http import HttpResponse
-
-from gendan.core import clock
-from gendan.core.excel import Column, export_xlsx, xlsx_response
+from gendan.core.excel import Column
 
 PRODUCT_COLUMNS = [
     Column("code", "产品编码", "Code", width=14),
@@ -62,9 +56,3 @@ BOM_COLUMNS = [
     Column("scrap_pct", "损耗率(%)", "Scrap rate (%)", width=10, number_format="0.00"),
     Column("note", "备注", "Note", width=24),
 ]
-
-
-def xlsx_download(columns: list[Column], rows: Iterable[Any], *, title: str, stem: str) -> HttpResponse:
-    """An .xlsx response named `<stem>-<date>.xlsx`, headers in the active language."""
-    content = export_xlsx(columns, rows, title=title)
-    return xlsx_response(content, f"{stem}-{clock.today():%Y%m%d}.xlsx")

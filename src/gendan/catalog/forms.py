@@ -5,10 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.catalog.choices import MaterialCategory
 from gendan.catalog.models import Material, Product
-from gendan.core.forms import VersionedForm
+from gendan.core.forms import ACTIVE_CHOICES, VersionedForm
 from gendan.partners.models import Supplier
-
-ACTIVE_CHOICES = [("", _("Active and inactive")), ("1", _("Active")), ("0", _("Inactive"))]
 
 
 class ProductForm(VersionedForm):
@@ -71,11 +69,3 @@ class MaterialFilterForm(forms.Form):
     )
     supplier = forms.CharField(label=_("Default supplier code"), required=False)
     active = forms.ChoiceField(label=_("Status"), required=False, choices=ACTIVE_CHOICES)
-
-
-def active_value(raw: str) -> bool | None:
-    return {"1": True, "0": False}.get(raw or "")
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File"))

@@ -6,41 +6,37 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gendan.catalog import imports, selectors, services
-from gendan.catalog.exports import BOM_COLUMNS, MATERIAL_COLUMNS, PRODUCT_COLUMNS, xlsx_download
+from gendan.catalog.exports import BOM_COLUMNS, MATERIAL_COLUMNS, PRODUCT_COLUMNS
 from gendan.catalog.forms import (
-    ImportForm,
     MaterialFilterForm,
     MaterialForm,
     ProductFilterForm,
     ProductForm,
-    active_value,
 )
 from gendan.catalog.models import Material, Product
 from gendan.core import audit
-from gendan.core.excel import ImportResult, ImportSpec, xlsx_response
-from gendan.core.exceptions import GendanError, NotFound, ValidationError
-from gendan.core.pages import apply_errors, paginate, perm_required, querystring_without
+from gendan.core.excel import template_download, xlsx_download
+from gendan.core.exceptions import GendanError, ValidationError
+from gendan.core.forms import active_value
+from gendan.core.pages import (
+    apply_errors,
+    cleaned_filters,
+    import_page,
+    object_or_404,
+    paginate,
+    perm_required,
+    querystring_without,
+)
 
 BOM_EXTRA_ROWS = 3
 MAX_BOM_ROWS = 200
 LINE_FIELD = re.compile(r"^lines\[(\d+)\]\.(\w+)$")
-
-
-def _get(selector: Callable[..., Any], pk: int) -> Any:
-    try:
-        return selector(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _filters(form: Any) -> dict[str, Any]:
-    return form.cleaned_data if form.is_valid() else {}
 
 
 def obj_url(obj: Product | Material) -> str:
@@ -68,34 +64,12 @@ def _save(
     return render(request, "catalog/form.html", {"form": form, **context})
 
 
-def _import_page(
-    request: HttpRequest, *, title: str, run: Callable[..., ImportResult], template_url: str, back_url: str
-) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = run(fileobj=form.cleaned_data["file"], by=request.user)
-        if result.ok:
-            messages.success(
-                request, _("Imported: %(c)s created, %(u)s updated.") % {"c": result.created, "u": result.updated}
-            )
-    return render(
-        request,
-        "catalog/import.html",
-        {"title": title, "form": form, "result": result, "template_url": template_url, "back_url": back_url},
-    )
-
-
-def _template_download(spec: ImportSpec, stem: str) -> HttpResponse:
-    return xlsx_response(spec.template(), f"{stem}-template.xlsx")
-
-
 # ---- products -----------------------------------------------------------------------------------
 
 
 def _products(request: HttpRequest) -> tuple[ProductFilterForm, Any]:
     form = ProductFilterForm(request.GET)
-    f = _filters(form)
+    f = cleaned_filters(form)
     qs = selectors.product_list(
         q=f.get("q", ""),
         category=f.get("category", ""),
@@ -127,7 +101,7 @@ def product_export(request: HttpRequest) -> HttpResponse:
 
 @perm_required("catalog.view_product")
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    product = _get(selectors.product_detail, pk)
+    product = object_or_404(selectors.product_detail, pk)
     context = {"product": product, "bom": product.bom_lines.all(), "changes": audit.history_for(product)}
     return render(request, "catalog/product_detail.html", context)
 
@@ -150,7 +124,7 @@ def product_add(request: HttpRequest) -> HttpResponse:
 
 @perm_required("catalog.change_product")
 def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    product = _get(selectors.product_detail, pk)
+    product = object_or_404(selectors.product_detail, pk)
     form = ProductForm(request.POST or None, instance=product)
     return _save(
         request,
@@ -170,7 +144,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @perm_required("catalog.add_product", "catalog.change_product")
 def product_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
+    return import_page(
         request,
         title=_("Import products"),
         run=imports.import_products,
@@ -181,7 +155,7 @@ def product_import(request: HttpRequest) -> HttpResponse:
 
 @perm_required("catalog.view_product")
 def product_import_template(request: HttpRequest) -> HttpResponse:
-    return _template_download(imports.PRODUCT_SPEC, "products")
+    return template_download(imports.PRODUCT_SPEC, "products")
 
 
 # ---- BOM ----------------------------------------------------------------------------------------
@@ -210,7 +184,7 @@ def product_bom_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     "More rows" posts the table back with five empty rows added, so nothing typed is lost.
     """
-    product = _get(selectors.product_detail, pk)
+    product = object_or_404(selectors.product_detail, pk)
     errors: list[str] = []
     rows: list[dict[str, Any]]
     extra = BOM_EXTRA_ROWS
@@ -257,7 +231,7 @@ def bom_export(request: HttpRequest) -> HttpResponse:
 
 @perm_required("catalog.change_bomline")
 def bom_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
+    return import_page(
         request,
         title=_("Import BOMs"),
         run=imports.import_boms,
@@ -268,7 +242,7 @@ def bom_import(request: HttpRequest) -> HttpResponse:
 
 @perm_required("catalog.view_bomline")
 def bom_import_template(request: HttpRequest) -> HttpResponse:
-    return _template_download(imports.BOM_SPEC, "boms")
+    return template_download(imports.BOM_SPEC, "boms")
 
 
 # ---- materials ----------------------------------------------------------------------------------
@@ -276,7 +250,7 @@ def bom_import_template(request: HttpRequest) -> HttpResponse:
 
 def _materials(request: HttpRequest) -> tuple[MaterialFilterForm, Any]:
     form = MaterialFilterForm(request.GET)
-    f = _filters(form)
+    f = cleaned_filters(form)
     qs = selectors.material_list(
         q=f.get("q", ""),
         category=f.get("category", ""),
@@ -307,7 +281,7 @@ def material_export(request: HttpRequest) -> HttpResponse:
 
 @perm_required("catalog.view_material")
 def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    material = _get(selectors.material_detail, pk)
+    material = object_or_404(selectors.material_detail, pk)
     context = {"material": material, "used_in": material.bom_lines.all(), "changes": audit.history_for(material)}
     return render(request, "catalog/material_detail.html", context)
 
@@ -326,7 +300,7 @@ def material_add(request: HttpRequest) -> HttpResponse:
 
 @perm_required("catalog.change_material")
 def material_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    material = _get(selectors.material_detail, pk)
+    material = object_or_404(selectors.material_detail, pk)
     form = MaterialForm(request.POST or None, instance=material)
     return _save(
         request,
@@ -345,7 +319,7 @@ def material_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @perm_required("catalog.add_material", "catalog.change_material")
 def material_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
+    return import_page(
         request,
         title=_("Import materials"),
         run=imports.import_materials,
@@ -356,4 +330,4 @@ def material_import(request: HttpRequest) -> HttpResponse:
 
 @perm_required("catalog.view_material")
 def material_import_template(request: HttpRequest) -> HttpResponse:
-    return _template_download(imports.MATERIAL_SPEC, "materials")
+    return template_download(imports.MATERIAL_SPEC, "materials")

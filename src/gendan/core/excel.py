@@ -322,3 +322,15 @@ def run_import(spec: ImportSpec, fileobj: Any, write_row: Callable[[dict[str, An
     result.errors.sort(key=lambda e: e.row)
     spec.label_errors(result.errors)
     return result
+
+
+def xlsx_download(columns: Sequence[Column], rows: Iterable[Any], *, title: str, stem: str) -> HttpResponse:
+    """A list exported as `<stem>-<date>.xlsx`, headers in the reader's language."""
+    from gendan.core import clock
+
+    return xlsx_response(export_xlsx(columns, rows, title=title), f"{stem}-{clock.today():%Y%m%d}.xlsx")
+
+
+def template_download(spec: ImportSpec, stem: str) -> HttpResponse:
+    """An import template as `<stem>-template.xlsx`."""
+    return xlsx_response(spec.template(), f"{stem}-template.xlsx")

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.forms.models import construct_instance
+from django.utils.translation import gettext_lazy as _
 
 
 class VersionedForm(forms.ModelForm):
@@ -31,3 +32,17 @@ class VersionedForm(forms.ModelForm):
     @property
     def read_version(self) -> int | None:
         return self.cleaned_data.get("version")
+
+
+ACTIVE_CHOICES = [("", _("Active and inactive")), ("1", _("Active")), ("0", _("Inactive"))]
+
+
+def active_value(raw: str) -> bool | None:
+    """The "active" list filter's value: True, False, or None for both."""
+    return {"1": True, "0": False}.get(raw or "")
+
+
+class ImportForm(forms.Form):
+    """The upload field of every Excel import page."""
+
+    file = forms.FileField(label=_("File"))

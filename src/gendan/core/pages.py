@@ -66,3 +66,42 @@ def querystring_without(request: HttpRequest, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+def object_or_404(selector: Any, pk: int) -> Any:
+    """The selector's object, or a 404 page when it raises NotFound."""
+    from django.http import Http404
+
+    from gendan.core.exceptions import NotFound
+
+    try:
+        return selector(pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def cleaned_filters(form: forms.Form) -> dict[str, Any]:
+    """A list page's filter values (none when the filter form is invalid)."""
+    return form.cleaned_data if form.is_valid() else {}
+
+
+def import_page(
+    request: HttpRequest, *, title: str, run: Callable[..., Any], template_url: str, back_url: str
+) -> HttpResponse:
+    """An Excel import page: upload, run the all-or-nothing import, show the result or the row-by-row errors."""
+    from django.contrib import messages
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    from gendan.core.forms import ImportForm
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = run(fileobj=form.cleaned_data["file"], by=request.user)
+        if result.ok:
+            messages.success(
+                request, _("Imported: %(c)s created, %(u)s updated.") % {"c": result.created, "u": result.updated}
+            )
+    context = {"title": title, "form": form, "result": result, "template_url": template_url, "back_url": back_url}
+    return render(request, "core/import.html", context)

@@ -6,8 +6,9 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from gendan.core.apiutils import require_perm
+from gendan.core.excel import xlsx_download
 from gendan.partners import selectors, services
-from gendan.partners.exports import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS, xlsx_download
+from gendan.partners.exports import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS
 from gendan.partners.schemas import (
     ContactIn,
     ContactOut,

@@ -1,12 +1,6 @@
 """Excel export columns for customers and suppliers (headers in Chinese and English)."""
 
-from collections.abc import Iterable
-from typing import Any
-
-from django.http import HttpResponse
-
-from gendan.core import clock
-from gendan.core.excel import Column, export_xlsx, xlsx_response
+from gendan.core.excel import Column
 
 CUSTOMER_COLUMNS = [
     Column("code", "客户编码", "Code", width=12),
@@ -42,9 +36,3 @@ SUPPLIER_COLUMNS = [
     Column("notes", "备注", "Notes", width=30),
     Column("is_active", "启用", "Active", width=8),
 ]
-
-
-def xlsx_download(columns: list[Column], rows: Iterable[Any], *, title: str, stem: str) -> HttpResponse:
-    """An .xlsx response named `<stem>-<date>.xlsx`, headers in the active language."""
-    content = export_xlsx(columns, rows, title=title)
-    return xlsx_response(content, f"{stem}-{clock.today():%Y%m%d}.xlsx")

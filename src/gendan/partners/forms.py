@@ -3,12 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gendan.core.forms import VersionedForm
+from gendan.core.forms import ACTIVE_CHOICES, VersionedForm
 from gendan.core.models import User
 from gendan.partners.choices import CustomerTier, SupplierKind
 from gendan.partners.models import Contact, Customer, Supplier
-
-ACTIVE_CHOICES = [("", _("Active and inactive")), ("1", _("Active")), ("0", _("Inactive"))]
 
 
 class CustomerForm(VersionedForm):
@@ -76,11 +74,3 @@ class SupplierFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *SupplierKind.choices])
     country = forms.CharField(label=_("Country"), required=False, max_length=2)
     active = forms.ChoiceField(label=_("Status"), required=False, choices=ACTIVE_CHOICES)
-
-
-def active_value(raw: str) -> bool | None:
-    return {"1": True, "0": False}.get(raw or "")
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File"))

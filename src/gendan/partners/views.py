@@ -4,48 +4,43 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from gendan.core import audit
-from gendan.core.excel import ImportResult, ImportSpec, xlsx_response
-from gendan.core.exceptions import GendanError, NotFound
-from gendan.core.pages import apply_errors, paginate, perm_required, querystring_without
+from gendan.core.excel import template_download, xlsx_download
+from gendan.core.exceptions import GendanError
+from gendan.core.forms import active_value
+from gendan.core.pages import (
+    apply_errors,
+    cleaned_filters,
+    import_page,
+    object_or_404,
+    paginate,
+    perm_required,
+    querystring_without,
+)
 from gendan.partners import imports, selectors, services
 from gendan.partners.choices import TIER_COLORS
-from gendan.partners.exports import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS, xlsx_download
+from gendan.partners.exports import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS
 from gendan.partners.forms import (
     ContactForm,
     CustomerFilterForm,
     CustomerForm,
-    ImportForm,
     SupplierFilterForm,
     SupplierForm,
-    active_value,
 )
 from gendan.partners.models import Contact, Customer, Supplier
-
-
-def _get(selector: Callable[..., Any], pk: int) -> Any:
-    try:
-        return selector(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _filters(form: Any) -> dict[str, Any]:
-    return form.cleaned_data if form.is_valid() else {}
-
 
 # ---- customers ----------------------------------------------------------------------------------
 
 
 def _customers(request: HttpRequest) -> tuple[CustomerFilterForm, Any]:
     form = CustomerFilterForm(request.GET)
-    f = _filters(form)
+    f = cleaned_filters(form)
     qs = selectors.customer_list(
         q=f.get("q", ""),
         tier=f.get("tier", ""),
@@ -82,7 +77,7 @@ def customer_export(request: HttpRequest) -> HttpResponse:
 
 @perm_required("partners.view_customer")
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _get(selectors.customer_detail, pk)
+    customer = object_or_404(selectors.customer_detail, pk)
     context = {
         "customer": customer,
         "tier_color": TIER_COLORS.get(customer.tier, "grey"),
@@ -140,7 +135,7 @@ def customer_add(request: HttpRequest) -> HttpResponse:
 
 @perm_required("partners.change_customer")
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _get(selectors.customer_detail, pk)
+    customer = object_or_404(selectors.customer_detail, pk)
     form = CustomerForm(request.POST or None, instance=customer)
     return _save(
         request,
@@ -158,37 +153,9 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _import_page(
-    request: HttpRequest,
-    *,
-    title: str,
-    run: Callable[..., ImportResult],
-    template_url: str,
-    back_url: str,
-) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = run(fileobj=form.cleaned_data["file"], by=request.user)
-        if result.ok:
-            messages.success(
-                request,
-                _("Imported: %(c)s created, %(u)s updated.") % {"c": result.created, "u": result.updated},
-            )
-    return render(
-        request,
-        "partners/import.html",
-        {"title": title, "form": form, "result": result, "template_url": template_url, "back_url": back_url},
-    )
-
-
-def _template_download(spec: ImportSpec, stem: str) -> HttpResponse:
-    return xlsx_response(spec.template(), f"{stem}-template.xlsx")
-
-
 @perm_required("partners.add_customer", "partners.change_customer")
 def customer_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
+    return import_page(
         request,
         title=_("Import customers"),
         run=imports.import_customers,
@@ -199,7 +166,7 @@ def customer_import(request: HttpRequest) -> HttpResponse:
 
 @perm_required("partners.view_customer")
 def customer_import_template(request: HttpRequest) -> HttpResponse:
-    return _template_download(imports.CUSTOMER_SPEC, "customers")
+    return template_download(imports.CUSTOMER_SPEC, "customers")
 
 
 # ---- suppliers ----------------------------------------------------------------------------------
@@ -207,7 +174,7 @@ def customer_import_template(request: HttpRequest) -> HttpResponse:
 
 def _suppliers(request: HttpRequest) -> tuple[SupplierFilterForm, Any]:
     form = SupplierFilterForm(request.GET)
-    f = _filters(form)
+    f = cleaned_filters(form)
     qs = selectors.supplier_list(
         q=f.get("q", ""),
         kind=f.get("kind", ""),
@@ -238,7 +205,7 @@ def supplier_export(request: HttpRequest) -> HttpResponse:
 
 @perm_required("partners.view_supplier")
 def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    supplier = _get(selectors.supplier_detail, pk)
+    supplier = object_or_404(selectors.supplier_detail, pk)
     context = {
         "supplier": supplier,
         "contacts": supplier.contacts.all(),
@@ -264,7 +231,7 @@ def supplier_add(request: HttpRequest) -> HttpResponse:
 
 @perm_required("partners.change_supplier")
 def supplier_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    supplier = _get(selectors.supplier_detail, pk)
+    supplier = object_or_404(selectors.supplier_detail, pk)
     form = SupplierForm(request.POST or None, instance=supplier)
     return _save(
         request,
@@ -284,7 +251,7 @@ def supplier_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @perm_required("partners.add_supplier", "partners.change_supplier")
 def supplier_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
+    return import_page(
         request,
         title=_("Import suppliers"),
         run=imports.import_suppliers,
@@ -295,7 +262,7 @@ def supplier_import(request: HttpRequest) -> HttpResponse:
 
 @perm_required("partners.view_supplier")
 def supplier_import_template(request: HttpRequest) -> HttpResponse:
-    return _template_download(imports.SUPPLIER_SPEC, "suppliers")
+    return template_download(imports.SUPPLIER_SPEC, "suppliers")
 
 
 # ---- contacts -----------------------------------------------------------------------------------
@@ -316,17 +283,17 @@ def _contact_add(request: HttpRequest, party: Customer | Supplier) -> HttpRespon
 
 @perm_required("partners.add_contact", "partners.view_customer")
 def customer_contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _contact_add(request, _get(selectors.customer_detail, pk))
+    return _contact_add(request, object_or_404(selectors.customer_detail, pk))
 
 
 @perm_required("partners.add_contact", "partners.view_supplier")
 def supplier_contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _contact_add(request, _get(selectors.supplier_detail, pk))
+    return _contact_add(request, object_or_404(selectors.supplier_detail, pk))
 
 
 @perm_required("partners.change_contact")
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _get(selectors.contact_detail, pk)
+    contact = object_or_404(selectors.contact_detail, pk)
     form = ContactForm(request.POST or None, instance=contact)
     return _save(
         request,
@@ -347,7 +314,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_required("partners.delete_contact")
 @require_http_methods(["GET", "POST"])
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _get(selectors.contact_detail, pk)
+    contact = object_or_404(selectors.contact_detail, pk)
     back = obj_url(contact)
     if request.method == "POST":
         try:
