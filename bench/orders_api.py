@@ -230,8 +230,8 @@ def main() -> None:
         requests = [0]
 
         def review(order_id: int) -> None:
-            expect(*client.call("POST", f"/orders/{order_id}/submit", merch), 200, "submit")
-            items = expect(*client.call("GET", f"/orders/{order_id}/review", merch), 200, "review")
+            # the submit answer carries the new review items, so no separate GET /review is needed
+            items = expect(*client.call("POST", f"/orders/{order_id}/submit", merch), 200, "submit")["review_items"]
             for item in items:
                 expect(
                     *client.call(
@@ -245,7 +245,7 @@ def main() -> None:
                 )
             body = expect(*client.call("POST", f"/orders/{order_id}/confirm", merch), 200, "confirm")
             assert body["status"] == "confirmed"
-            requests[0] += 3 + len(items)
+            requests[0] += 2 + len(items)
 
         cpu0, t0 = server_cpu_seconds(master), time.perf_counter()
         with ThreadPoolExecutor(args.clients) as pool:
