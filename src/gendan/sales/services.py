@@ -867,6 +867,7 @@ def decide_review_item(
         ReviewItem.objects.select_for_update(of=("self", "order"))
         .select_related("order", "department")
         .filter(pk=item.pk)
+        .order_by()
         .first()
     )
     if found is None or (order_id is not None and found.order_id != order_id):
