@@ -8,7 +8,17 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from gendan.core import notifications, selectors, services
-from gendan.core.schemas import DepartmentOut, Message, NotificationOut, TokenIn, TokenInfo, TokenOut, UserOut
+from gendan.core.apiutils import require_perm
+from gendan.core.schemas import (
+    CalendarIO,
+    DepartmentOut,
+    Message,
+    NotificationOut,
+    TokenIn,
+    TokenInfo,
+    TokenOut,
+    UserOut,
+)
 
 router = Router(tags=["users and tokens"])
 
@@ -71,3 +81,33 @@ def notification_read_all(request: HttpRequest):
 @router.post("/notifications/{notification_id}/read", response=dict)
 def notification_read(request: HttpRequest, notification_id: int):
     return {"marked": notifications.mark_read(user=request.user, notification_id=notification_id)}
+
+
+def _calendar_out() -> dict:
+    from gendan.core.models import CalendarDay, CompanySettings
+
+    days = list(CalendarDay.objects.order_by("date").values("date", "name", "kind"))
+    return {
+        "rest_weekdays": CompanySettings.current().rest_weekdays,
+        "holidays": [d for d in days if d["kind"] == CalendarDay.Kind.HOLIDAY],
+        "working_days": [d for d in days if d["kind"] == CalendarDay.Kind.WORKING_DAY],
+    }
+
+
+@router.get("/calendar", response=CalendarIO, tags=["calendar"])
+def calendar_get(request: HttpRequest):
+    """The company's working calendar: every working-day count in Gendan uses it."""
+    require_perm(request, "core.view_calendarday")
+    return _calendar_out()
+
+
+@router.put("/calendar", response=CalendarIO, tags=["calendar"])
+def calendar_put(request: HttpRequest, data: CalendarIO):
+    """Replace the working calendar whole (managers and production planning)."""
+    services.set_calendar(
+        by=request.user,
+        rest_weekdays=data.rest_weekdays,
+        holidays=[(d.date, d.name) for d in data.holidays],
+        working_days=[(d.date, d.name) for d in data.working_days],
+    )
+    return _calendar_out()

@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.core.choices import AuditAction, DepartmentCode, Role
 
-__all__ = ["ApiToken", "Attachment", "Department", "Notification", "ObjectChange", "Sequence", "User"]
+__all__ = [
+    "ApiToken",
+    "Attachment",
+    "CalendarDay",
+    "CompanySettings",
+    "Department",
+    "Notification",
+    "ObjectChange",
+    "Sequence",
+    "User",
+]
 
 
 class Department(models.Model):
@@ -173,3 +183,45 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def default_rest_weekdays() -> list[int]:
+    return [6, 7]
+
+
+class CompanySettings(models.Model):
+    """The company-wide settings row (one per database): the weekly rest days of the working calendar."""
+
+    rest_weekdays = models.JSONField(_("weekly rest days"), default=default_rest_weekdays)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+
+    def __str__(self) -> str:
+        return str(_("company settings"))
+
+    @classmethod
+    def current(cls) -> "CompanySettings":
+        return cls.objects.order_by("pk").first() or cls.objects.get_or_create(pk=1)[0]
+
+
+class CalendarDay(models.Model):
+    """A special day of the working calendar: a public holiday (法定节假日) or a make-up working day (调休上班日)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")  # a rest day although it is a weekday
+        WORKING_DAY = "working_day", _("Make-up working day")  # a working day on a rest weekday
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

@@ -67,3 +67,16 @@ class NotificationOut(Schema):
 
 class Message(Schema):
     detail: str
+
+
+class CalendarDayIO(Schema):
+    date: dt.date
+    name: str = ""
+
+
+class CalendarIO(Schema):
+    """The working calendar: ISO rest weekdays (Monday 1 … Sunday 7), holidays, make-up working days (调休)."""
+
+    rest_weekdays: list[int]
+    holidays: list[CalendarDayIO] = []
+    working_days: list[CalendarDayIO] = []

@@ -153,3 +153,63 @@ def ensure_can(user: User, perm: str, message: str = "") -> None:
     """Raise PermissionDenied naming the missing permission."""
     if not user.has_perm(perm):
         raise PermissionDenied(message or _("You lack the permission %(perm)s.") % {"perm": perm})
+
+
+@transaction.atomic
+def set_calendar(
+    *,
+    by: User,
+    rest_weekdays: list[int],
+    holidays: list[tuple[dt.date, str]],
+    working_days: list[tuple[dt.date, str]],
+) -> None:
+    """Replace the working calendar whole: weekly rest days, public holidays and make-up working days.
+
+    A make-up working day must fall on a rest weekday and a holiday on a working weekday; a date appears once.
+    """
+    from gendan.core.models import CalendarDay, CompanySettings
+
+    ensure_can(by, "core.change_calendarday")
+    errors: dict[str, list[str]] = {}
+    weekdays = sorted(set(rest_weekdays))
+    if any(d not in range(1, 8) for d in weekdays):
+        errors["rest_weekdays"] = [_("Weekdays are 1 (Monday) to 7 (Sunday).")]
+    elif len(weekdays) == 7:
+        errors["rest_weekdays"] = [_("At least one weekday must be a working day.")]
+    seen: set[dt.date] = set()
+    for key, days, on_rest_day in (("holidays", holidays, False), ("working_days", working_days, True)):
+        for index, (day, _name) in enumerate(days):
+            if day in seen:
+                errors.setdefault(f"{key}[{index}].date", []).append(_("This date is listed twice."))
+            seen.add(day)
+            if on_rest_day and day.isoweekday() not in weekdays:
+                errors.setdefault(f"{key}[{index}].date", []).append(
+                    _("A make-up working day must fall on a weekly rest day.")
+                )
+            if not on_rest_day and day.isoweekday() in weekdays:
+                errors.setdefault(f"{key}[{index}].date", []).append(
+                    _("This day is already a weekly rest day; list only holidays that fall on working weekdays.")
+                )
+    if errors:
+        raise ValidationError(errors)
+    settings_row = CompanySettings.objects.select_for_update().filter(pk=CompanySettings.current().pk).get()
+    before = {
+        "rest_weekdays": settings_row.rest_weekdays,
+        "days": [f"{d} {k}" for d, k in CalendarDay.objects.values_list("date", "kind")],
+    }
+    CalendarDay.objects.all().delete()
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=d, name=n[:100], kind=CalendarDay.Kind.HOLIDAY) for d, n in holidays]
+        + [CalendarDay(date=d, name=n[:100], kind=CalendarDay.Kind.WORKING_DAY) for d, n in working_days]
+    )
+    settings_row.rest_weekdays = weekdays
+    settings_row.version += 1
+    settings_row.save(update_fields=["rest_weekdays", "version"])
+    after = {
+        "rest_weekdays": weekdays,
+        "days": sorted(
+            [f"{d} {CalendarDay.Kind.HOLIDAY}" for d, _n in holidays]
+            + [f"{d} {CalendarDay.Kind.WORKING_DAY}" for d, _n in working_days]
+        ),
+    }
+    audit.record(instance=settings_row, action=AuditAction.UPDATE, by=by, changes=audit.diff(before, after))

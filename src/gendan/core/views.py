@@ -105,3 +105,46 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
     if model is None or not request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
         raise DjangoPermissionDenied
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The working calendar: everyone reads it; managers and production planning change it."""
+    from gendan.core.forms import CalendarForm
+    from gendan.core.models import CalendarDay, CompanySettings
+    from gendan.core.pages import apply_errors
+
+    if not request.user.has_perm("core.view_calendarday"):
+        raise DjangoPermissionDenied
+    can_edit = request.user.has_perm("core.change_calendarday")
+    days = list(CalendarDay.objects.order_by("date"))
+    if request.method == "POST":
+        if not can_edit:
+            raise DjangoPermissionDenied
+        form = CalendarForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_calendar(
+                    by=request.user,
+                    rest_weekdays=form.cleaned_data["rest_weekdays"],
+                    holidays=form.cleaned_data["holidays"],
+                    working_days=form.cleaned_data["working_days"],
+                )
+            except GendanError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Working calendar saved."))
+                return redirect("core:calendar")
+    else:
+
+        def lines(kind: str) -> str:
+            return "\n".join(f"{d.date:%Y-%m-%d} {d.name}".strip() for d in days if d.kind == kind)
+
+        form = CalendarForm(
+            initial={
+                "rest_weekdays": CompanySettings.current().rest_weekdays,
+                "holidays": lines(CalendarDay.Kind.HOLIDAY),
+                "working_days": lines(CalendarDay.Kind.WORKING_DAY),
+            }
+        )
+    return render(request, "core/calendar.html", {"form": form, "days": days, "can_edit": can_edit})
