@@ -14,19 +14,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_customer_list_renders_with_tier_badges_and_filters(page_as, merchandiser) -> None:
-    CustomerFactory(code="K1", name="Key Co", tier="key")
-    CustomerFactory(code="N1", name="Normal Co", tier="normal")
+    CustomerFactory(code="KEY-CO1", name="Key Co", tier="key")
+    CustomerFactory(code="NORMAL-CO1", name="Normal Co", tier="normal")
     c = page_as(merchandiser)
     html = c.get("/partners/customers/").content.decode()
-    assert "K1" in html
-    assert "N1" in html
+    assert "KEY-CO1" in html
+    assert "NORMAL-CO1" in html
     assert "badge-red" in html
     filtered = c.get("/partners/customers/", {"tier": "key"}).content.decode()
-    assert "K1" in filtered
-    assert "N1" not in filtered
+    assert "KEY-CO1" in filtered
+    assert "NORMAL-CO1" not in filtered
     searched = c.get("/partners/customers/", {"q": "normal"}).content.decode()
-    assert "N1" in searched
-    assert "K1" not in searched
+    assert "NORMAL-CO1" in searched
+    assert "KEY-CO1" not in searched
 
 
 def test_customer_list_query_count_does_not_grow_with_rows(
