@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gendan.partners",
     "gendan.catalog",
     "gendan.sales",
+    "gendan.followup",
     "gendan.demo",
 ]
 
