@@ -28,10 +28,9 @@ from gendan.core.pages import (
     apply_errors,
     cleaned_filters,
     import_page,
+    list_page,
     object_or_404,
-    paginate,
     perm_required,
-    querystring_without,
 )
 
 BOM_EXTRA_ROWS = 3
@@ -82,14 +81,9 @@ def _products(request: HttpRequest) -> tuple[ProductFilterForm, Any]:
 @perm_required("catalog.view_product")
 def product_list(request: HttpRequest) -> HttpResponse:
     form, qs = _products(request)
-    context = {
-        "filter_form": form,
-        "page": paginate(request, qs),
-        "qs": querystring_without(request, "page"),
-        "export_qs": querystring_without(request, "page", "per_page"),
-        "categories": selectors.product_categories(),
-    }
-    return render(request, "catalog/product_list.html", context)
+    return list_page(
+        request, "catalog/product_list.html", filter_form=form, qs=qs, categories=selectors.product_categories()
+    )
 
 
 @perm_required("catalog.view_product")
@@ -264,13 +258,7 @@ def _materials(request: HttpRequest) -> tuple[MaterialFilterForm, Any]:
 @perm_required("catalog.view_material")
 def material_list(request: HttpRequest) -> HttpResponse:
     form, qs = _materials(request)
-    context = {
-        "filter_form": form,
-        "page": paginate(request, qs),
-        "qs": querystring_without(request, "page"),
-        "export_qs": querystring_without(request, "page", "per_page"),
-    }
-    return render(request, "catalog/material_list.html", context)
+    return list_page(request, "catalog/material_list.html", filter_form=form, qs=qs)
 
 
 @perm_required("catalog.view_material")

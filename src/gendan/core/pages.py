@@ -105,3 +105,18 @@ def import_page(
             )
     context = {"title": title, "form": form, "result": result, "template_url": template_url, "back_url": back_url}
     return render(request, "core/import.html", context)
+
+
+def list_page(request: HttpRequest, template: str, *, filter_form: forms.Form, qs: Any, **extra: Any) -> HttpResponse:
+    """A filtered, paginated list page: the page of rows, the filter form, and the query strings its pager and
+    its Excel export link keep (the export takes every row that matches, so it drops the paging)."""
+    from django.shortcuts import render
+
+    context = {
+        "filter_form": filter_form,
+        "page": paginate(request, qs),
+        "qs": querystring_without(request, "page"),
+        "export_qs": querystring_without(request, "page", "per_page"),
+        **extra,
+    }
+    return render(request, template, context)

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from gendan.core.fields import VersionedModel, money_field
 from gendan.core.money import Currency
-from gendan.partners.choices import CustomerTier, Incoterm, SupplierKind
+from gendan.partners.choices import TIER_COLORS, CustomerTier, Incoterm, SupplierKind
 
 __all__ = ["Contact", "Customer", "Supplier"]
 
@@ -50,6 +50,11 @@ class Customer(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def tier_color(self) -> str:
+        """The badge colour of the tier (key customers stand out in red)."""
+        return TIER_COLORS.get(self.tier, "grey")
 
 
 class Supplier(VersionedModel):

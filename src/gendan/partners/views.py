@@ -18,13 +18,11 @@ from gendan.core.pages import (
     apply_errors,
     cleaned_filters,
     import_page,
+    list_page,
     object_or_404,
-    paginate,
     perm_required,
-    querystring_without,
 )
 from gendan.partners import imports, selectors, services
-from gendan.partners.choices import TIER_COLORS
 from gendan.partners.exports import CUSTOMER_COLUMNS, SUPPLIER_COLUMNS
 from gendan.partners.forms import (
     ContactForm,
@@ -55,17 +53,13 @@ def _customers(request: HttpRequest) -> tuple[CustomerFilterForm, Any]:
 @perm_required("partners.view_customer")
 def customer_list(request: HttpRequest) -> HttpResponse:
     form, qs = _customers(request)
-    page = paginate(request, qs)
-    for customer in page.object_list:
-        customer.tier_color = TIER_COLORS.get(customer.tier, "grey")
-    context = {
-        "filter_form": form,
-        "page": page,
-        "qs": querystring_without(request, "page"),
-        "export_qs": querystring_without(request, "page", "per_page"),
-        "merchandisers": selectors.customer_merchandisers(),
-    }
-    return render(request, "partners/customer_list.html", context)
+    return list_page(
+        request,
+        "partners/customer_list.html",
+        filter_form=form,
+        qs=qs,
+        merchandisers=selectors.customer_merchandisers(),
+    )
 
 
 @perm_required("partners.view_customer")
@@ -80,7 +74,6 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = object_or_404(selectors.customer_detail, pk)
     context = {
         "customer": customer,
-        "tier_color": TIER_COLORS.get(customer.tier, "grey"),
         "contacts": customer.contacts.all(),
         "party": customer,
         "contact_add_url": reverse("partners:customer_contact_add", args=[customer.pk]),
@@ -188,13 +181,7 @@ def _suppliers(request: HttpRequest) -> tuple[SupplierFilterForm, Any]:
 @perm_required("partners.view_supplier")
 def supplier_list(request: HttpRequest) -> HttpResponse:
     form, qs = _suppliers(request)
-    context = {
-        "filter_form": form,
-        "page": paginate(request, qs),
-        "qs": querystring_without(request, "page"),
-        "export_qs": querystring_without(request, "page", "per_page"),
-    }
-    return render(request, "partners/supplier_list.html", context)
+    return list_page(request, "partners/supplier_list.html", filter_form=form, qs=qs)
 
 
 @perm_required("partners.view_supplier")
