@@ -13,6 +13,7 @@ urlpatterns = [
     path("partners/", include("gendan.partners.urls")),
     path("catalog/", include("gendan.catalog.urls")),
     path("orders/", include("gendan.sales.urls")),
+    path("follow-up/", include("gendan.followup.urls")),
 ]
 
 if settings.DEBUG:

@@ -222,7 +222,7 @@ def test_an_edit_without_changes_writes_nothing(confirmed, merchandiser) -> None
     assert order.revision == 0
 
 
-def test_a_change_sends_order_changed_after_commit(confirmed, merchandiser, django_capture_on_commit_callbacks) -> None:
+def test_a_change_sends_order_changed(confirmed, merchandiser) -> None:
     from gendan.sales.signals import order_changed
 
     seen = []
@@ -232,10 +232,9 @@ def test_a_change_sends_order_changed_after_commit(confirmed, merchandiser, djan
 
     order_changed.connect(listener)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.update_order(
-                order=confirmed, by=merchandiser, version=confirmed.version, data={"remarks": "x"}, change_reason="r"
-            )
+        services.update_order(
+            order=confirmed, by=merchandiser, version=confirmed.version, data={"remarks": "x"}, change_reason="r"
+        )
     finally:
         order_changed.disconnect(listener)
     assert seen == [1]

@@ -149,9 +149,7 @@ def test_a_non_manager_override_is_refused(submitted, merchandiser) -> None:
     assert submitted.status == OrderStatus.IN_REVIEW
 
 
-def test_confirming_sends_order_confirmed_after_commit(
-    submitted, merchandiser, manager, django_capture_on_commit_callbacks
-) -> None:
+def test_confirming_sends_order_confirmed(submitted, merchandiser, manager) -> None:
     from gendan.sales.signals import order_confirmed
 
     received = []
@@ -162,8 +160,7 @@ def test_confirming_sends_order_confirmed_after_commit(
     order_confirmed.connect(listener)
     try:
         pass_review(submitted, manager)
-        with django_capture_on_commit_callbacks(execute=True):
-            services.confirm_order(order=submitted, by=merchandiser)
+        services.confirm_order(order=submitted, by=merchandiser)
     finally:
         order_confirmed.disconnect(listener)
     assert received == [(submitted.number, "mer1")]

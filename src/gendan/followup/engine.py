@@ -5,7 +5,8 @@
 - `forecast` runs the forward pass: a milestone's forecast is its actual date when it has one, else the latest of
   its plan, its recorded forecast (a promise), today when its plan has passed, and each predecessor's
   actual-or-forecast plus the lag.
-- `driving_chain` names the milestones that push the ex-factory forecast: the critical path of the slip.
+- `driving_chain` names the milestones that push the ex-factory forecast: the critical path of the slip, from
+  the milestone that drives it.
 """
 
 import datetime as dt
@@ -95,10 +96,12 @@ def forecast(specs: Iterable[Spec], states: Mapping[str, State], today: dt.date,
 
 
 def driving_chain(result: Forecast, states: Mapping[str, State], target: str) -> list[str]:
-    """The milestones behind `target`'s slip, from the one where it starts to `target`; [] when on plan.
+    """The milestones behind `target`'s slip, from the one that drives it to `target`; [] when on plan.
 
-    Walk back from `target` through the predecessor that set each forecast; the chain starts at the first
-    milestone whose own forecast (promise, or a plan that has passed) is later than its plan.
+    Walk back from `target` through the predecessor that set each forecast, to a milestone whose forecast is its
+    own (a late actual, a promise, a plan that has passed, or a plan later than its successors need). The chain
+    starts at the first milestone on it that is not done on time: one done on or before its plan cannot be the
+    cause, the one it pushes can (a compressed plan: confirmed today pushes materials ordered).
     """
     if result.dates[target] <= states[target].planned:
         return []
@@ -109,6 +112,7 @@ def driving_chain(result: Forecast, states: Mapping[str, State], target: str) ->
         code = pred
     chain.reverse()
     for index, c in enumerate(chain):
-        if result.dates[c] > states[c].planned:  # late actual, promise, passed plan, or pushed by a predecessor
+        state = states[c]
+        if state.actual is None or state.actual > state.planned:
             return chain[index:]
-    return chain
+    return chain[-1:]

@@ -98,6 +98,10 @@ def order_dict(order: Order) -> dict[str, Any]:
         "confirmed_at": order.confirmed_at,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
+        "forecast_ex_factory_date": order.forecast_ex_factory_date,
+        "risk": order.risk,
+        "slack_days": order.slack_days,
+        "driving_milestone": order.driving_milestone,
         "lines": [line_dict(line) for line in order.lines.all()],
     }
 
@@ -273,10 +277,13 @@ def order_submit(request: HttpRequest, order_id: int):
 
 @router.post("/orders/{order_id}/confirm", response=OrderDetailOut)
 def order_confirm(request: HttpRequest, order_id: int, data: ConfirmIn | None = None):
-    """Confirm when every review item passed; a manager may override with `override_reason`."""
+    """Confirm when every review item passed; a manager may override with `override_reason`.
+
+    Confirming makes the order's T&A plan; `notes` says what the confirmer should know of it (compressed
+    milestones, a forecast already after the committed date)."""
     reason = data.override_reason if data else ""
-    services.confirm_order(order=selectors.get_order(order_id), by=request.user, override_reason=reason)
-    return detail_dict(order_id)
+    order = services.confirm_order(order=selectors.get_order(order_id), by=request.user, override_reason=reason)
+    return {**detail_dict(order_id), "notes": getattr(order, "notes", [])}
 
 
 def _reason(data: ReasonIn | None) -> str:

@@ -61,6 +61,17 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+class Risk(models.TextChoices):
+    """An order's delivery risk, kept by the follow-up engine (followup) on each re-forecast."""
+
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")  # forecast ex-factory after the committed date
+    LATE = "late", _("Late")  # committed ex-factory date passed, not shipped
+
+
+RISK_COLORS = {Risk.ON_TRACK: "green", Risk.AT_RISK: "amber", Risk.LATE: "red"}
+
+
 class Priority(models.TextChoices):
     LOW = "low", _("Low")
     NORMAL = "normal", _("Normal")

@@ -13,7 +13,7 @@ from gendan.core.models import Department
 from gendan.core.money import Currency
 from gendan.partners.choices import Incoterm
 from gendan.partners.models import Customer
-from gendan.sales.choices import OrderStatus, Priority, ReviewTopic, Verdict
+from gendan.sales.choices import OrderStatus, Priority, ReviewTopic, Risk, Verdict
 
 __all__ = ["Order", "OrderLine", "OrderRevision", "ReviewItem"]
 
@@ -55,6 +55,11 @@ class Order(VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
     )
+    # Kept by the follow-up engine on every re-forecast of the order's T&A plan (empty until it has one).
+    forecast_ex_factory_date = models.DateField(_("forecast ex-factory date"), null=True, blank=True)
+    risk = models.CharField(_("risk"), max_length=10, choices=Risk.choices, blank=True)
+    slack_days = models.IntegerField(_("slack (working days)"), null=True, blank=True)
+    driving_milestone = models.CharField(_("driving milestone"), max_length=10, blank=True)
 
     class Meta:
         ordering = ["-order_date", "-id"]
@@ -65,6 +70,7 @@ class Order(VersionedModel):
             models.Index(fields=["customer", "status"]),
             models.Index(fields=["merchandiser", "status"]),
             models.Index(fields=["order_date"]),
+            models.Index(fields=["risk", "slack_days"]),
         ]
         permissions = [
             ("manage_all_orders", _("Can edit and move every order, not only their own")),

@@ -2,14 +2,14 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from gendan.core.money import Currency
 from gendan.partners.choices import Incoterm
-from gendan.sales.choices import OrderStatus, Priority, ReviewTopic, Verdict
+from gendan.sales.choices import OrderStatus, Priority, ReviewTopic, Risk, Verdict
 
 # Output schemas of the order list are plain pydantic models: they validate the selector's dicts at
 # pydantic-core speed (ninja's Schema wraps every nested object in a Django getter, ~10 ms per page).
@@ -36,6 +36,10 @@ class AttachmentOut(BaseModel):
     review_item_id: int | None = None
     uploaded_by: str | None = None
     uploaded_at: dt.datetime
+
+
+def _none_when_blank(value: Any) -> Any:
+    return value or None
 
 
 class OrderOut(BaseModel):
@@ -67,6 +71,11 @@ class OrderOut(BaseModel):
     confirmed_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    # the follow-up engine's view of the order (null until the order has a T&A plan)
+    forecast_ex_factory_date: dt.date | None = None
+    risk: Annotated[Risk | None, BeforeValidator(_none_when_blank)] = None
+    slack_days: int | None = Field(None, description="working days of slack; negative when late")
+    driving_milestone: Annotated[str | None, BeforeValidator(_none_when_blank)] = None
     lines: list[LineOut]
 
 
@@ -85,6 +94,7 @@ class OrderDetailOut(OrderOut):
     review_override_reason: str
     review_items: list[ReviewItemOut] = Field(default_factory=list, description="the current review round")
     attachments: list[AttachmentOut] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="what the user should know of the change just made")
 
 
 class LineIn(Schema):

@@ -91,6 +91,10 @@ ORDER_ROW_FIELDS = {
     "confirmed_at": "confirmed_at",
     "created_at": "created_at",
     "updated_at": "updated_at",
+    "forecast_ex_factory_date": "forecast_ex_factory_date",
+    "risk": "risk",
+    "slack_days": "slack_days",
+    "driving_milestone": "driving_milestone",
 }
 LINE_ROW_FIELDS = {
     "id": "id",

@@ -686,8 +686,7 @@ def update_order(
             url=order_url(locked),
             actor=by,
         )
-        final, rev_obj = locked, revision
-        transaction.on_commit(lambda: signals.order_changed.send(sender=Order, order=final, revision=rev_obj, by=by))
+        signals.order_changed.send(sender=Order, order=locked, revision=revision, by=by)
     return locked
 
 
@@ -722,6 +721,7 @@ def _move(
     audit.record(
         instance=locked, action=AuditAction.TRANSITION, by=by, changes={"status": [old, to_status]}, message=reason
     )
+    signals.order_moved.send(sender=Order, order=locked, old=old, new=to_status, by=by)
     return locked
 
 
@@ -972,5 +972,9 @@ def confirm_order(*, order: Order, by: User, override_reason: str = "") -> Order
         prepare=prepare,
         from_statuses=[OrderStatus.IN_REVIEW],
     )
-    transaction.on_commit(lambda: signals.order_confirmed.send(sender=Order, order=confirmed, by=by))
+    confirmed.notes = [
+        str(message)
+        for _receiver, messages in signals.order_confirmed.send(sender=Order, order=confirmed, by=by)
+        for message in (messages or [])
+    ]
     return confirmed

@@ -15,7 +15,7 @@ from gendan.core.excel import xlsx_response
 from gendan.core.exceptions import GendanError, NotFound, PermissionDenied, StaleVersion, ValidationError
 from gendan.core.pages import apply_errors, htmx_partial, paginate, perm_required, querystring_without
 from gendan.core.services import add_attachment
-from gendan.sales import exports, imports, selectors, services
+from gendan.sales import exports, hub, imports, selectors, services
 from gendan.sales.choices import (
     COMPLETENESS_DOCUMENTS,
     STATUS_COLORS,
@@ -258,6 +258,7 @@ def _detail_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         "completeness_documents": COMPLETENESS_DOCUMENTS,
         "verdict_colors": {Verdict.PENDING: "amber", Verdict.PASS: "green", Verdict.REJECT: "red"},
         "decision_form": DecisionForm(),
+        "sections": hub.sections_for(request, order),
     }
 
 
@@ -309,7 +310,7 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
         raise Http404
     try:
         order = selectors.get_order(order_id)
-        run(order, request.user, request.POST.get("reason", ""))
+        moved = run(order, request.user, request.POST.get("reason", ""))
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except PermissionDenied as exc:
@@ -317,11 +318,14 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
     except GendanError as exc:
         messages.error(request, _error_text(exc))
     else:
+        notes = getattr(moved, "notes", [])
         order.refresh_from_db()
         messages.success(
             request,
             _("Order %(number)s is now: %(status)s.") % {"number": order.number, "status": order.get_status_display()},
         )
+        for note in notes:
+            messages.warning(request, note)
     return redirect("sales:order", order_id=order_id)
 
 

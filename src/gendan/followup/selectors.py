@@ -1,0 +1,386 @@
+"""Read side of follow-up: an order's plan, the chase list (每日跟进清单) and the risk board (风险看板)."""
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from gendan.core.calendar import WorkingCalendar, company_calendar
+from gendan.core.exceptions import NotFound
+from gendan.core.models import User
+from gendan.followup.choices import ChaseKind, Risk
+from gendan.followup.models import FollowUp, Milestone, TaTemplate
+from gendan.partners.choices import CustomerTier
+from gendan.sales.choices import OrderStatus
+from gendan.sales.models import Order
+
+# Orders that are followed day to day (on hold: paused, nothing to chase).
+FOLLOWED_STATUSES = (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP)
+AT_RISK = (Risk.AT_RISK, Risk.LATE)
+TIER_RANK = {CustomerTier.KEY: 0, CustomerTier.NORMAL: 1, CustomerTier.PROSPECT: 2}
+
+
+def chase_horizon() -> int:
+    """Working days ahead a milestone enters its owner's chase list (GENDAN_CHASE_HORIZON, default 3)."""
+    return int(getattr(settings, "GENDAN_CHASE_HORIZON", 3))
+
+
+# ---- plans ---------------------------------------------------------------------------------------------
+
+
+def milestones_of(order: Order) -> list[Milestone]:
+    return list(Milestone.objects.filter(order=order).select_related("owner").order_by("position", "id"))
+
+
+def get_milestone(milestone_id: int) -> Milestone:
+    found = Milestone.objects.select_related("order", "owner").filter(pk=milestone_id).first()
+    if found is None:
+        raise NotFound(_("There is no milestone %(id)s.") % {"id": milestone_id})
+    return found
+
+
+def follow_ups_of(order: Order) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(order=order).select_related("created_by", "milestone").order_by("-created_at", "-id")
+
+
+def template_list() -> QuerySet[TaTemplate]:
+    return TaTemplate.objects.prefetch_related("milestones", "customers").order_by("-is_default", "code")
+
+
+def get_template(template_id: int) -> TaTemplate:
+    found = template_list().filter(pk=template_id).first()
+    if found is None:
+        raise NotFound(_("There is no T&A template %(id)s.") % {"id": template_id})
+    return found
+
+
+# ---- the chase list ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChaseRow:
+    kind: str
+    order_id: int
+    order_number: str
+    milestone_id: int | None
+    milestone_code: str | None
+    milestone_name: str
+    due_date: dt.date
+    days_late: int  # working days past due; negative: working days left
+    reason: str
+    object_id: int
+    url: str
+    customer: str
+    tier: str
+    amount: Decimal
+    currency: str
+    promised_date: dt.date | None = None
+
+    @property
+    def urgency(self) -> tuple:
+        return (-self.days_late, TIER_RANK.get(self.tier, 9), -self.amount, self.due_date, self.order_number)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _order_url(order_id: int) -> str:
+    return reverse("sales:order", args=[order_id])
+
+
+def _late_text(days: int) -> str:
+    if days > 0:
+        return _("%(n)s working days late") % {"n": days}
+    if days == 0:
+        return _("due today")
+    return _("due in %(n)s working days") % {"n": -days}
+
+
+def chase_list(user: User, day: dt.date, *, horizon: int | None = None, calendar: WorkingCalendar | None = None):
+    """What `user` should chase on `day`, most urgent first (see ChaseRow.urgency): their milestones overdue or due
+    within `horizon` working days (by the promise when one was recorded; not while a follow-up of it waits for a
+    later date), their follow-ups due, and their orders at risk or late."""
+    calendar = calendar or company_calendar()
+    horizon = chase_horizon() if horizon is None else horizon
+    until = calendar.add(day, horizon)
+    rows: list[ChaseRow] = []
+    snoozed = FollowUp.objects.filter(milestone=OuterRef("pk"), closed_at__isnull=True, next_follow_up_date__gt=day)
+    milestones = (
+        Milestone.objects.filter(
+            owner=user, actual_date__isnull=True, order__status__in=FOLLOWED_STATUSES, planned_date__lte=until
+        )
+        .filter(Q(promised_date__isnull=True) | Q(promised_date__lte=until))
+        .exclude(Exists(snoozed))
+        .values(
+            "id",
+            "code",
+            "name_zh",
+            "name_en",
+            "planned_date",
+            "promised_date",
+            "forecast_note",
+            "order_id",
+            "order__number",
+            "order__customer__code",
+            "order__customer__tier",
+            "order__total_amount",
+            "order__currency",
+        )
+    )
+    zh = (get_language() or "").startswith("zh")
+    for m in milestones:
+        due = m["promised_date"] or m["planned_date"]
+        late = calendar.between(due, day)
+        name = (m["name_zh"] if zh else m["name_en"]) or m["name_en"]
+        if m["promised_date"]:
+            reason = _("%(name)s: promised for %(promised)s (planned %(planned)s), %(late)s") % {
+                "name": name,
+                "promised": m["promised_date"].isoformat(),
+                "planned": m["planned_date"].isoformat(),
+                "late": _late_text(late),
+            }
+        elif late > 0:
+            reason = _("%(name)s: overdue, planned %(planned)s, %(late)s") % {
+                "name": name,
+                "planned": m["planned_date"].isoformat(),
+                "late": _late_text(late),
+            }
+        else:
+            reason = _("%(name)s: planned %(planned)s, %(late)s") % {
+                "name": name,
+                "planned": m["planned_date"].isoformat(),
+                "late": _late_text(late),
+            }
+        rows.append(
+            ChaseRow(
+                kind=ChaseKind.MILESTONE,
+                order_id=m["order_id"],
+                order_number=m["order__number"],
+                milestone_id=m["id"],
+                milestone_code=m["code"],
+                milestone_name=name,
+                due_date=due,
+                days_late=late,
+                reason=reason,
+                object_id=m["id"],
+                url=_order_url(m["order_id"]) + f"#milestone-{m['id']}",
+                customer=m["order__customer__code"],
+                tier=m["order__customer__tier"],
+                amount=m["order__total_amount"],
+                currency=m["order__currency"],
+                promised_date=m["promised_date"],
+            )
+        )
+    follow_ups = (
+        FollowUp.objects.filter(
+            created_by=user,
+            closed_at__isnull=True,
+            next_follow_up_date__lte=day,
+            order__status__in=(*FOLLOWED_STATUSES, OrderStatus.SHIPPED),
+        )
+        .select_related("order__customer", "milestone")
+        .order_by("next_follow_up_date", "id")
+    )
+    for f in follow_ups:
+        late = calendar.between(f.next_follow_up_date, day)
+        rows.append(
+            ChaseRow(
+                kind=ChaseKind.FOLLOW_UP,
+                order_id=f.order_id,
+                order_number=f.order.number,
+                milestone_id=f.milestone_id,
+                milestone_code=f.milestone.code if f.milestone_id else None,
+                milestone_name=f.milestone.name if f.milestone_id else "",
+                due_date=f.next_follow_up_date,
+                days_late=late,
+                reason=_("Follow up with the %(party)s (%(channel)s, %(date)s): %(summary)s")
+                % {
+                    "party": f.get_party_display().lower(),
+                    "channel": f.get_channel_display(),
+                    "date": f.created_at.date().isoformat(),
+                    "summary": f.summary[:120],
+                },
+                object_id=f.pk,
+                url=_order_url(f.order_id) + "#follow-ups",
+                customer=f.order.customer.code,
+                tier=f.order.customer.tier,
+                amount=f.order.total_amount,
+                currency=f.order.currency,
+            )
+        )
+    at_risk = Order.objects.filter(merchandiser=user, status__in=FOLLOWED_STATUSES, risk__in=AT_RISK).values(
+        "id",
+        "number",
+        "ex_factory_date",
+        "forecast_ex_factory_date",
+        "slack_days",
+        "risk",
+        "driving_milestone",
+        "customer__code",
+        "customer__tier",
+        "total_amount",
+        "currency",
+    )
+    for o in at_risk:
+        slack = o["slack_days"] or 0
+        if o["risk"] == Risk.LATE:
+            reason = _("Committed ex-factory %(committed)s has passed; forecast %(forecast)s, driven by %(code)s") % {
+                "committed": o["ex_factory_date"].isoformat(),
+                "forecast": o["forecast_ex_factory_date"].isoformat() if o["forecast_ex_factory_date"] else "—",
+                "code": o["driving_milestone"] or "—",
+            }
+        else:
+            reason = _(
+                "Forecast ex-factory %(forecast)s is %(n)s working days after the committed %(committed)s; "
+                "driven by %(code)s"
+            ) % {
+                "forecast": o["forecast_ex_factory_date"].isoformat() if o["forecast_ex_factory_date"] else "—",
+                "n": -slack,
+                "committed": o["ex_factory_date"].isoformat(),
+                "code": o["driving_milestone"] or "—",
+            }
+        rows.append(
+            ChaseRow(
+                kind=ChaseKind.ORDER,
+                order_id=o["id"],
+                order_number=o["number"],
+                milestone_id=None,
+                milestone_code=o["driving_milestone"] or None,
+                milestone_name="",
+                due_date=o["ex_factory_date"],
+                days_late=-slack,
+                reason=reason,
+                object_id=o["id"],
+                url=_order_url(o["id"]),
+                customer=o["customer__code"],
+                tier=o["customer__tier"],
+                amount=o["total_amount"],
+                currency=o["currency"],
+            )
+        )
+    rows.sort(key=lambda r: r.urgency)
+    return rows
+
+
+# ---- the risk board ------------------------------------------------------------------------------------
+
+RISK_SORTS = {
+    "slack": ("slack_days", "ex_factory_date", "id"),
+    "-slack": ("-slack_days", "ex_factory_date", "id"),
+    "committed": ("ex_factory_date", "slack_days", "id"),
+    "-committed": ("-ex_factory_date", "slack_days", "id"),
+    "forecast": ("forecast_ex_factory_date", "slack_days", "id"),
+    "-forecast": ("-forecast_ex_factory_date", "slack_days", "id"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "customer": ("customer__code", "slack_days", "id"),
+    "-customer": ("-customer__code", "slack_days", "id"),
+    "merchandiser": ("merchandiser__username", "slack_days", "id"),
+    "-merchandiser": ("-merchandiser__username", "slack_days", "id"),
+}
+
+
+def risk_board(
+    *,
+    risk: str = "",
+    merchandiser: str = "",
+    customer_id: int | None = None,
+    driving_milestone: str = "",
+    q: str = "",
+    include_on_hold: bool = False,
+    sort: str = "slack",
+) -> QuerySet[Order]:
+    """Orders at risk or late, worst slack first by default."""
+    statuses = (*FOLLOWED_STATUSES, OrderStatus.ON_HOLD) if include_on_hold else FOLLOWED_STATUSES
+    qs = Order.objects.filter(status__in=statuses, risk__in=AT_RISK)
+    if risk:
+        qs = qs.filter(risk=risk)
+    if merchandiser:
+        qs = qs.filter(merchandiser__username=merchandiser)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if driving_milestone:
+        qs = qs.filter(driving_milestone=driving_milestone.upper())
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(customer_po__icontains=q) | Q(customer__code__icontains=q))
+    return qs.order_by(*RISK_SORTS.get(sort, RISK_SORTS["slack"]))
+
+
+def risk_rows(qs: QuerySet[Order], *, offset: int = 0, limit: int = 50) -> list[dict[str, Any]]:
+    """One page of the risk board with the driving milestone and the latest follow-up of each order."""
+    orders = list(
+        qs.values(
+            "id",
+            "number",
+            "customer_id",
+            "customer__code",
+            "customer__name",
+            "merchandiser__username",
+            "ex_factory_date",
+            "forecast_ex_factory_date",
+            "slack_days",
+            "risk",
+            "driving_milestone",
+            "status",
+            "total_amount",
+            "currency",
+        )[offset : offset + limit]
+    )
+    if not orders:
+        return []
+    ids = [o["id"] for o in orders]
+    driving: dict[tuple[int, str], Milestone] = {
+        (m.order_id, m.code): m
+        for m in Milestone.objects.filter(
+            order_id__in=ids, code__in={o["driving_milestone"] for o in orders if o["driving_milestone"]}
+        ).select_related("owner")
+    }
+    latest: dict[int, FollowUp] = {}
+    for f in FollowUp.objects.filter(order_id__in=ids).select_related("created_by").order_by("order_id", "-created_at"):
+        latest.setdefault(f.order_id, f)
+    rows = []
+    for o in orders:
+        m = driving.get((o["id"], o["driving_milestone"]))
+        f = latest.get(o["id"])
+        rows.append(
+            {
+                "id": o["id"],
+                "number": o["number"],
+                "customer_id": o["customer_id"],
+                "customer_code": o["customer__code"],
+                "customer_name": o["customer__name"],
+                "merchandiser": o["merchandiser__username"],
+                "status": o["status"],
+                "ex_factory_date": o["ex_factory_date"],
+                "forecast_ex_factory_date": o["forecast_ex_factory_date"],
+                "slack_days": o["slack_days"],
+                "risk": o["risk"],
+                "total_amount": o["total_amount"],
+                "currency": o["currency"],
+                "driving_milestone": o["driving_milestone"] or None,
+                "driving_milestone_id": m.pk if m else None,
+                "driving_milestone_name": m.name if m else "",
+                "driving_owner": m.owner.username if m else None,
+                "driving_planned_date": m.planned_date if m else None,
+                "driving_forecast_date": m.forecast_date if m else None,
+                "latest_follow_up": (
+                    {
+                        "date": f.created_at,
+                        "by": f.created_by.username,
+                        "party": f.party,
+                        "channel": f.channel,
+                        "summary": f.summary,
+                        "promised_date": f.promised_date,
+                    }
+                    if f
+                    else None
+                ),
+            }
+        )
+    return rows
