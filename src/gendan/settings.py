@@ -200,6 +200,10 @@ LOGGING = {
 
 # Gendan's own settings.
 GENDAN_ORDER_PREFIX = os.environ.get("GENDAN_ORDER_PREFIX", "SO")
+GENDAN_CHASE_HORIZON = int(os.environ.get("GENDAN_CHASE_HORIZON", "3"))  # working days ahead on the chase list
+GENDAN_REFORECAST_AT = os.environ.get("GENDAN_REFORECAST_AT", "01:30")  # nightly re-forecast, company time
+GENDAN_DIGEST_AT = os.environ.get("GENDAN_DIGEST_AT", "07:30")  # morning chase digest e-mails, company time
+GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
 GENDAN_PAGE_SIZE = 50
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

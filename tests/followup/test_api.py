@@ -13,8 +13,10 @@ from tests.followup.conftest import plan
 def test_order_detail_carries_the_forecast(api_as, merchandiser, confirmed_order) -> None:
     order = confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
     body = api_as(merchandiser).get(f"/orders/{order.pk}").json()
-    assert body["risk"] == "at_risk" and body["driving_milestone"] == "MO"
-    assert body["forecast_ex_factory_date"] > body["ex_factory_date"] and body["slack_days"] < 0
+    assert body["risk"] == "at_risk"
+    assert body["driving_milestone"] == "MO"
+    assert body["forecast_ex_factory_date"] > body["ex_factory_date"]
+    assert body["slack_days"] < 0
     listed = api_as(merchandiser).get("/orders").json()["items"][0]
     assert listed["risk"] == "at_risk"
 
@@ -33,9 +35,11 @@ def test_milestones_in_plan_order(api_as, merchandiser, confirmed_order) -> None
     rows = api_as(merchandiser).get(f"/orders/{order.pk}/milestones").json()
     assert [r["code"] for r in rows][:3] == ["OC", "MO", "PPS"]
     ps = next(r for r in rows if r["code"] == "PS")
-    assert ps["depends_on"] == ["MIH", "PPS"] and ps["lags"] == {"MIH": 2, "PPS": 2}
+    assert ps["depends_on"] == ["MIH", "PPS"]
+    assert ps["lags"] == {"MIH": 2, "PPS": 2}
     assert set(ps) >= {"id", "name", "planned_date", "forecast_date", "actual_date", "status", "owner"}
-    assert rows[0]["status"] == "done" and rows[1]["status"] == "pending"
+    assert rows[0]["status"] == "done"
+    assert rows[1]["status"] == "pending"
 
 
 def test_patch_actual_reforecasts_before_answering(api_as, merchandiser, confirmed_order) -> None:
@@ -45,9 +49,11 @@ def test_patch_actual_reforecasts_before_answering(api_as, merchandiser, confirm
     with clock.frozen(later):
         r = api_as(merchandiser).patch(f"/milestones/{mo.pk}", {"actual_date": later.isoformat()})
         assert r.status_code == 200, r.content
-        assert r.json()["status"] == "done" and r.json()["actual_date"] == later.isoformat()
+        assert r.json()["status"] == "done"
+        assert r.json()["actual_date"] == later.isoformat()
         mih = api_as(merchandiser).get(f"/milestones/{plan(order)['MIH'].pk}").json()
-        assert mih["forecast_date"] == company_calendar().add(later, 15).isoformat() and mih["driven_by"] == "MO"
+        assert mih["forecast_date"] == company_calendar().add(later, 15).isoformat()
+        assert mih["driven_by"] == "MO"
         assert api_as(merchandiser).get(f"/orders/{order.pk}").json()["risk"] == "at_risk"
 
 
@@ -89,7 +95,8 @@ def test_add_and_remove_a_milestone(api_as, merchandiser, confirmed_order) -> No
         {"code": "LAB", "name_en": "Lab test", "planned_date": "2027-01-15", "depends_on": ["MIH+1"], "after": "MIH"},
     )
     assert r.status_code == 201, r.content
-    assert r.json()["depends_on"] == ["MIH"] and r.json()["lags"] == {"MIH": 1}
+    assert r.json()["depends_on"] == ["MIH"]
+    assert r.json()["lags"] == {"MIH": 1}
     assert api.delete(f"/milestones/{r.json()['id']}").status_code == 204
     exf = plan(order)["EXF"]
     assert api.delete(f"/milestones/{exf.pk}").status_code == 422
@@ -111,7 +118,8 @@ def test_follow_ups(api_as, merchandiser, confirmed_order) -> None:
         },
     )
     assert r.status_code == 201, r.content
-    assert r.json()["milestone_code"] == "MIH" and r.json()["created_by"] == "mer1"
+    assert r.json()["milestone_code"] == "MIH"
+    assert r.json()["created_by"] == "mer1"
     assert api.get(f"/orders/{order.pk}/follow-ups").json()[0]["id"] == r.json()["id"]
     assert api.get(f"/milestones/{mih.pk}").json()["promised_date"] == r.json()["promised_date"]
     bad = api.post(f"/orders/{order.pk}/follow-ups", {"party": "supplier", "channel": "fax", "summary": "x"})
@@ -129,7 +137,8 @@ def test_chase_list_is_ranked_and_explained(api_as, merchandiser, manager, confi
     rows = api_as(merchandiser).get("/chase-list", date="2026-11-24").json()
     kinds = [(r["kind"], r["milestone_code"]) for r in rows]
     assert ("order", "MO") in kinds  # the order at risk, driven by MO
-    assert ("milestone", "PPS") in kinds and ("milestone", "PS") in kinds
+    assert ("milestone", "PPS") in kinds
+    assert ("milestone", "PS") in kinds
     assert ("milestone", "MO") not in kinds  # materials ordered belongs to the buyer
     assert all(r["order_number"] == soon.number for r in rows)
     assert rows[0]["days_late"] >= rows[-1]["days_late"]
@@ -150,7 +159,8 @@ def test_a_promise_moves_the_milestone_off_the_list_until_it_is_due(api_as, merc
     assert "PPS" not in codes
     due = api.get("/chase-list", date="2026-12-03").json()
     row = next(r for r in due if r["kind"] == "milestone" and r["milestone_code"] == "PPS")
-    assert row["due_date"] == "2026-12-07" and "promised" in row["reason"]
+    assert row["due_date"] == "2026-12-07"
+    assert "promised" in row["reason"]
 
 
 def test_follow_ups_come_due(api_as, merchandiser, confirmed_order) -> None:
@@ -167,7 +177,8 @@ def test_follow_ups_come_due(api_as, merchandiser, confirmed_order) -> None:
     )
     assert [r["kind"] for r in api.get("/chase-list", date="2026-11-25").json()] == []
     rows = api.get("/chase-list", date="2026-11-27").json()
-    assert [r["kind"] for r in rows] == ["follow_up"] and rows[0]["days_late"] == 1
+    assert [r["kind"] for r in rows] == ["follow_up"]
+    assert rows[0]["days_late"] == 1
     assert "artwork" in rows[0]["reason"]
 
 
@@ -180,8 +191,11 @@ def test_risk_board(api_as, merchandiser, manager, confirmed_order) -> None:
     page = api_as(manager).get("/risk-board").json()
     assert page["count"] == 1
     row = page["items"][0]
-    assert row["number"] == at_risk.number and row["risk"] == "at_risk" and row["driving_milestone"] == "MO"
-    assert row["driving_owner"] == "buyer1" and row["latest_follow_up"]["summary"] == "line booked"
+    assert row["number"] == at_risk.number
+    assert row["risk"] == "at_risk"
+    assert row["driving_milestone"] == "MO"
+    assert row["driving_owner"] == "buyer1"
+    assert row["latest_follow_up"]["summary"] == "line booked"
     assert api_as(manager).get("/risk-board", risk="late").json()["count"] == 0
     assert api_as(manager).get("/risk-board", merchandiser="mer1", driving_milestone="mo").json()["count"] == 1
     assert api_as(manager).get("/risk-board", sort="sideways").status_code == 422
@@ -189,7 +203,8 @@ def test_risk_board(api_as, merchandiser, manager, confirmed_order) -> None:
     export = api_as(manager).get("/risk-board.xlsx")
     assert export.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
-    assert sheet.cell(2, 1).value == at_risk.number and sheet.max_row == 2
+    assert sheet.cell(2, 1).value == at_risk.number
+    assert sheet.max_row == 2
 
 
 def test_reassign(api_as, merchandiser, manager, make_user, confirmed_order) -> None:
@@ -198,14 +213,16 @@ def test_reassign(api_as, merchandiser, manager, make_user, confirmed_order) -> 
     helper = make_user("merchandiser", username="mer2")
     assert api_as(helper).post(f"/milestones/{mo.pk}/reassign", {"owner": "mer2"}).status_code == 403
     r = api_as(manager).post(f"/milestones/{mo.pk}/reassign", {"owner": "mer2"})
-    assert r.status_code == 200 and r.json()["owner"] == "mer2"
+    assert r.status_code == 200
+    assert r.json()["owner"] == "mer2"
     assert api_as(manager).post(f"/milestones/{mo.pk}/reassign", {"owner": "nobody"}).status_code == 422
 
 
 def test_templates_api(api_as, manager, merchandiser) -> None:
     api = api_as(manager)
     default = api.get("/ta-templates").json()[0]
-    assert default["is_default"] and len(default["milestones"]) == 12
+    assert default["is_default"]
+    assert len(default["milestones"]) == 12
     assert default["milestones"][4]["depends_on"] == ["MIH+2", "PPS+2"]
     body = {
         "code": "FAST",

@@ -24,8 +24,10 @@ def test_confirming_makes_the_default_plan_backward_from_the_committed_date(conf
     assert p["EXF"].planned_date == dt.date(2027, 2, 15)
     assert p["MIH"].planned_date == cal.add(dt.date(2027, 2, 15), -25)
     assert all(cal.is_working_day(m.planned_date) for m in p.values())
-    assert p["OC"].actual_date == clock.today() and p["OC"].status == "done"
-    assert p["MO"].owner == buyer and p["PPS"].owner == order.merchandiser  # by role; no planner: the merchandiser
+    assert p["OC"].actual_date == clock.today()
+    assert p["OC"].status == "done"
+    assert p["MO"].owner == buyer
+    assert p["PPS"].owner == order.merchandiser
     assert not any(m.compressed for m in p.values())
     assert (order.risk, order.slack_days, order.driving_milestone) == (Risk.ON_TRACK, 0, "")
     assert order.forecast_ex_factory_date == dt.date(2027, 2, 15)
@@ -48,7 +50,8 @@ def test_a_short_lead_time_compresses_the_plan_and_confirmation_says_so(merchand
     assert p["MO"].planned_date == clock.today()
     assert any("compressed" in note and "MIH" in note for note in confirmed.notes)
     order.refresh_from_db()
-    assert order.risk == Risk.AT_RISK and order.slack_days < 0
+    assert order.risk == Risk.AT_RISK
+    assert order.slack_days < 0
     assert any("after the committed" in note for note in confirmed.notes)
 
 
@@ -63,7 +66,8 @@ def test_a_late_actual_pushes_its_successors_and_the_order_turns_at_risk(confirm
         order.refresh_from_db()
         p = plan(order)
     assert p["MO"].status == "done"
-    assert p["MIH"].forecast_date == cal.add(late, 15) and p["MIH"].driven_by == "MO"
+    assert p["MIH"].forecast_date == cal.add(late, 15)
+    assert p["MIH"].driven_by == "MO"
     assert p["PS"].forecast_date == cal.add(p["MIH"].forecast_date, 2)
     assert order.risk == Risk.AT_RISK
     assert order.forecast_ex_factory_date == p["EXF"].forecast_date > order.ex_factory_date
@@ -78,7 +82,8 @@ def test_a_promise_later_than_plan_drives_the_slip(confirmed_order, merchandiser
     updated = services.update_milestone(
         milestone=mih, by=merchandiser, data={"forecast_date": promised, "note": "fabric mill delayed"}
     )
-    assert updated.promised_date == promised and updated.forecast_date == promised
+    assert updated.promised_date == promised
+    assert updated.forecast_date == promised
     assert updated.forecast_note == "fabric mill delayed"
     order.refresh_from_db()
     assert (order.risk, order.driving_milestone) == (Risk.AT_RISK, "MIH")
@@ -93,7 +98,8 @@ def test_a_promise_earlier_than_plan_changes_nothing(confirmed_order, merchandis
         milestone=mih, by=merchandiser, data={"forecast_date": mih.planned_date - dt.timedelta(days=3)}
     )
     order.refresh_from_db()
-    assert plan(order)["MIH"].forecast_date == mih.planned_date and order.risk == Risk.ON_TRACK
+    assert plan(order)["MIH"].forecast_date == mih.planned_date
+    assert order.risk == Risk.ON_TRACK
 
 
 def test_time_passing_makes_milestones_late_and_then_the_order_late(confirmed_order) -> None:
@@ -102,11 +108,13 @@ def test_time_passing_makes_milestones_late_and_then_the_order_late(confirmed_or
     with clock.frozen(mo.planned_date + dt.timedelta(days=3)):
         services.reforecast_orders()
         mo.refresh_from_db()
-        assert mo.status == "late" and mo.forecast_date == company_calendar().next_working_day(clock.today())
+        assert mo.status == "late"
+        assert mo.forecast_date == company_calendar().next_working_day(clock.today())
     with clock.frozen(dt.date(2027, 1, 25)):
         services.reforecast_orders()
         order.refresh_from_db()
-        assert order.risk == Risk.LATE and order.slack_days < 0
+        assert order.risk == Risk.LATE
+        assert order.slack_days < 0
 
 
 def test_shipping_records_ex_factory_and_ends_the_risk(confirmed_order, merchandiser) -> None:
@@ -191,18 +199,23 @@ def test_add_move_and_remove_milestones_of_one_order(confirmed_order, merchandis
         },
     )
     p = plan(order)
-    assert list(p).index("LAB") == list(p).index("MIH") + 1 and added.name_en == "色牢度测试"
+    assert list(p).index("LAB") == list(p).index("MIH") + 1
+    assert added.name_en == "色牢度测试"
     assert added.depends_on == [{"code": "MIH", "lag": 1}]
     services.update_milestone(milestone=p["PS"], by=merchandiser, data={"depends_on": ["MIH+2", "PPS+2", "LAB"]})
     services.update_milestone(milestone=added, by=merchandiser, data={"planned_date": dt.date(2027, 1, 29)})
     order.refresh_from_db()
-    assert order.risk == Risk.AT_RISK and order.driving_milestone == "LAB"
+    assert order.risk == Risk.AT_RISK
+    assert order.driving_milestone == "LAB"
     services.remove_milestone(milestone=added, by=merchandiser, reason="not needed")
     order.refresh_from_db()
-    assert "LAB" not in plan(order) and plan(order)["PS"].predecessor_codes == ["MIH", "PPS"]
+    assert "LAB" not in plan(order)
+    assert plan(order)["PS"].predecessor_codes == ["MIH", "PPS"]
     assert order.risk == Risk.ON_TRACK
     actions = [c.action for c in audit.history_for(order) if c.content_type.model == "milestone"]
-    assert actions.count("create") == 1 and actions.count("delete") == 1 and actions.count("update") == 2
+    assert actions.count("create") == 1
+    assert actions.count("delete") == 1
+    assert actions.count("update") == 2
 
 
 def test_plan_edits_are_checked(confirmed_order, merchandiser) -> None:
@@ -256,7 +269,8 @@ def test_a_follow_up_with_a_promise_sets_the_forecast_and_answers_the_earlier_on
     mih.refresh_from_db()
     assert mih.promised_date == mih.planned_date + dt.timedelta(days=10)
     order.refresh_from_db()
-    assert order.risk == Risk.AT_RISK and order.driving_milestone == "MIH"
+    assert order.risk == Risk.AT_RISK
+    assert order.driving_milestone == "MIH"
 
 
 def test_follow_up_input_is_checked(confirmed_order, merchandiser) -> None:
@@ -329,5 +343,7 @@ def test_bulk_reforecast_matches_one_by_one(confirmed_order, merchandiser) -> No
         for o in orders:
             services.reforecast(o)
         single = {o.pk: {c: (m.forecast_date, m.status, m.driven_by) for c, m in plan(o).items()} for o in orders}
-    assert totals["orders"] == 4 and totals["milestones_changed"] > 0
-    assert bulk == single and set(risks.values()) == {12}
+    assert totals["orders"] == 4
+    assert totals["milestones_changed"] > 0
+    assert bulk == single
+    assert set(risks.values()) == {12}

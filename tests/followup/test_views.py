@@ -14,8 +14,10 @@ HX = {"HX-Request": "true"}
 def test_dashboard_shows_the_chase_list(page_as, merchandiser, confirmed_order) -> None:
     order = confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
     html = page_as(merchandiser).get("/").content.decode()
-    assert 'data-testid="chase-list"' in html and order.number in html
-    assert 'data-code="PPS"' in html and "Order at risk" in html
+    assert 'data-testid="chase-list"' in html
+    assert order.number in html
+    assert 'data-code="PPS"' in html
+    assert "Order at risk" in html
 
 
 def test_mark_done_from_the_chase_list_swaps_the_panel(page_as, merchandiser, confirmed_order) -> None:
@@ -28,7 +30,8 @@ def test_mark_done_from_the_chase_list_swaps_the_panel(page_as, merchandiser, co
     )
     assert r.status_code == 200
     html = r.content.decode()
-    assert html.lstrip().startswith('<div id="chase-panel"') and 'data-code="PPS"' not in html
+    assert html.lstrip().startswith('<div id="chase-panel"')
+    assert 'data-code="PPS"' not in html
     assert "PPS done" in html
     pps.refresh_from_db()
     assert pps.actual_date == dt.date(2026, 11, 24)
@@ -52,9 +55,11 @@ def test_a_follow_up_from_a_row_with_a_promise(page_as, merchandiser, confirmed_
         },
         headers=HX,
     )
-    assert r.status_code == 200 and "Follow-up of" in r.content.decode()
+    assert r.status_code == 200
+    assert "Follow-up of" in r.content.decode()
     order.refresh_from_db()
-    assert order.risk == Risk.AT_RISK and order.driving_milestone == "MIH"
+    assert order.risk == Risk.AT_RISK
+    assert order.driving_milestone == "MIH"
     assert FollowUp.objects.get().promised_date == promised
 
 
@@ -66,7 +71,8 @@ def test_a_bad_row_action_shows_the_error_and_changes_nothing(page_as, merchandi
         {"forecast_date": "2020-01-01", "target": "plan"},
         headers=HX,
     )
-    assert r.status_code == 200 and "cannot be in the past" in r.content.decode()
+    assert r.status_code == 200
+    assert "cannot be in the past" in r.content.decode()
     mih.refresh_from_db()
     assert mih.promised_date is None
 
@@ -74,8 +80,10 @@ def test_a_bad_row_action_shows_the_error_and_changes_nothing(page_as, merchandi
 def test_the_order_page_draws_the_plan(page_as, merchandiser, confirmed_order) -> None:
     order = confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
     html = page_as(merchandiser).get(reverse("sales:order", args=[order.pk])).content.decode()
-    assert 'data-testid="gantt"' in html and html.count('data-testid="milestone-row"') == 12
-    assert 'data-testid="driving-chain"' in html and 'data-risk="at_risk"' in html
+    assert 'data-testid="gantt"' in html
+    assert html.count('data-testid="milestone-row"') == 12
+    assert 'data-testid="driving-chain"' in html
+    assert 'data-risk="at_risk"' in html
     assert "<script" not in html.split('data-testid="gantt"')[1].split("</svg>")[0]
 
 
@@ -87,9 +95,11 @@ def test_move_a_milestone_from_the_order_page(page_as, merchandiser, confirmed_o
         {"planned_date": "2027-02-12", "owner": "mer1", "depends_on": "P50+6", "version": "1", "target": "plan"},
         headers=HX,
     )
-    assert r.status_code == 200 and 'id="plan"' in r.content.decode()
+    assert r.status_code == 200
+    assert 'id="plan"' in r.content.decode()
     order.refresh_from_db()
-    assert plan(order)["PC"].planned_date == dt.date(2027, 2, 12) and order.risk == Risk.AT_RISK
+    assert plan(order)["PC"].planned_date == dt.date(2027, 2, 12)
+    assert order.risk == Risk.AT_RISK
 
 
 def test_without_htmx_actions_redirect(page_as, merchandiser, confirmed_order) -> None:
@@ -98,7 +108,8 @@ def test_without_htmx_actions_redirect(page_as, merchandiser, confirmed_order) -
         reverse("followup:follow_up_add", args=[order.pk]),
         {"party": "customer", "channel": "email", "summary": "sent the PI"},
     )
-    assert r.status_code == 302 and r["Location"].endswith("#plan")
+    assert r.status_code == 302
+    assert r["Location"].endswith("#plan")
 
 
 def test_the_risk_board_page_filters_sorts_exports_and_reassigns(
@@ -108,7 +119,8 @@ def test_the_risk_board_page_filters_sorts_exports_and_reassigns(
     confirmed_order()
     client = page_as(manager)
     html = client.get(reverse("followup:risk_board")).content.decode()
-    assert html.count('data-testid="risk-row"') == 1 and at_risk.number in html
+    assert html.count('data-testid="risk-row"') == 1
+    assert at_risk.number in html
     assert (
         client.get(reverse("followup:risk_board"), {"risk": "late"}).content.decode().count('data-testid="risk-row"')
         == 0
@@ -127,7 +139,8 @@ def test_the_risk_board_page_filters_sorts_exports_and_reassigns(
 def test_the_chase_page_for_another_day_and_user(page_as, manager, merchandiser, confirmed_order) -> None:
     order = confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
     html = page_as(manager).get(reverse("followup:chase"), {"user": "mer1", "date": "2026-12-01"}).content.decode()
-    assert order.number in html and 'data-user="mer1"' in html
+    assert order.number in html
+    assert 'data-user="mer1"' in html
 
 
 def test_template_pages(page_as, manager) -> None:
@@ -155,10 +168,12 @@ def test_template_pages(page_as, manager) -> None:
     r = client.post(reverse("followup:template_add"), data)
     assert r.status_code == 302, r.content.decode()[:2000]
     page = client.get(r["Location"]).content.decode()
-    assert "REP" in page and "OC+5" in page
+    assert "REP" in page
+    assert "OC+5" in page
     data["m-1-is_ex_factory"] = ""
     bad = client.post(reverse("followup:template_add"), {**data, "code": "rep2"})
-    assert bad.status_code == 200 and "Exactly one" in bad.content.decode()
+    assert bad.status_code == 200
+    assert "Exactly one" in bad.content.decode()
 
 
 def test_pages_need_the_permission(page_as, make_user, confirmed_order) -> None:

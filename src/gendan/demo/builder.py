@@ -16,9 +16,12 @@ from django.utils import timezone
 from gendan.catalog import services as catalog_services
 from gendan.catalog.models import Material, Product
 from gendan.core import clock
+from gendan.core.calendar import company_calendar
 from gendan.core.models import User
 from gendan.core.services import create_user
 from gendan.demo import data
+from gendan.followup import services as followup_services
+from gendan.followup.models import Milestone
 from gendan.partners import services as partner_services
 from gendan.partners.models import Customer, Supplier
 from gendan.sales import services as sales_services
@@ -315,14 +318,72 @@ class DemoBuilder:
             ex_factory + dt.timedelta(days=rng.randint(0, 4)),
             ex_factory + dt.timedelta(days=rng.randint(40, 60)),
         ]
+        self._follow_plan(order, before=ex_factory)
         for status, when in zip(chain[:stop], step_dates, strict=False):
+            if status == OrderStatus.CLOSED:
+                self._follow_plan(order, before=self.today + dt.timedelta(days=1), after_shipping=True)
             with self.at(min(when, self.today)):
                 order = sales_services.transition_order(order=order, by=merchandiser, to_status=status)
+        if OrderStatus.SHIPPED in chain[:stop] and stop < 4:
+            self._follow_plan(order, before=self.today + dt.timedelta(days=1), after_shipping=True)
+        if target in (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP):
+            self._chase(order)
         with self.at(self.today - dt.timedelta(days=rng.randint(0, 5))):
             if target == OrderStatus.ON_HOLD:
                 sales_services.hold_order(order=order, by=merchandiser, reason="客户要求暂停, 等待新的包装资料")
             elif target == OrderStatus.CANCELLED:
                 sales_services.cancel_order(order=order, by=self.users["manager"], reason="客户取消订单")
+
+    def _follow_plan(self, order: Order, *, before: dt.date, after_shipping: bool = False) -> None:
+        """Record the actual dates of the milestones planned before `before` (and before today), as their owners
+        would have on the day: mostly on time, some a few working days late, one in ten of the overdue still open."""
+        calendar = company_calendar()
+        milestones = Milestone.objects.filter(order=order, actual_date__isnull=True).select_related("owner")
+        for m in sorted(milestones, key=lambda m: (m.planned_date, m.position)):
+            if m.is_ex_factory or (m.code in ("DOC", "PAY")) != after_shipping:
+                continue
+            if m.planned_date >= min(before, self.today):
+                break
+            if not after_shipping and self.rng.random() < 0.1:
+                continue  # overdue: somebody has to chase it
+            actual = calendar.add(m.planned_date, self.rng.choice([-1, 0, 0, 0, 0, 1, 1, 2, 3, 5]))
+            actual = min(actual, self.today)
+            with self.at(actual):
+                followup_services.update_milestone(
+                    milestone=m, by=m.owner if m.owner.is_active else order.merchandiser, data={"actual_date": actual}
+                )
+
+    def _chase(self, order: Order) -> None:
+        """A follow-up on the next open milestone, sometimes with a supplier's promise later than the plan."""
+        upcoming = (
+            Milestone.objects.filter(order=order, actual_date__isnull=True)
+            .select_related("owner")
+            .order_by("planned_date", "position")
+            .first()
+        )
+        if upcoming is None or self.rng.random() < 0.4:
+            return
+        calendar = company_calendar()
+        day = self.today - dt.timedelta(days=self.rng.randint(0, 4))
+        promise = None
+        if self.rng.random() < 0.45:
+            promise = calendar.add(max(upcoming.planned_date, self.today), self.rng.choice([2, 3, 5, 8, 12]))
+        party, summary = self.rng.choice(
+            data.FOLLOW_UPS[upcoming.code] if upcoming.code in data.FOLLOW_UPS else data.FOLLOW_UPS["*"]
+        )
+        with self.at(day):
+            followup_services.log_follow_up(
+                order=order,
+                by=order.merchandiser,
+                data={
+                    "party": party,
+                    "channel": self.rng.choice(["phone", "wechat", "wechat", "email", "visit"]),
+                    "summary": summary,
+                    "milestone_id": upcoming.pk,
+                    "promised_date": promise,
+                    "next_follow_up_date": calendar.add(self.today, self.rng.randint(0, 4)),
+                },
+            )
 
     def _change(self, order: Order, by: User) -> Order:
         order = Order.objects.prefetch_related("lines").get(pk=order.pk)

@@ -387,3 +387,16 @@ REJECT_COMMENTS = {
     "quality": "客户质量标准文件未提供",
     "completeness": "缺少客户确认的产前样照片",
 }
+
+# What a merchandiser hears when chasing each milestone: (party, what was said).
+FOLLOW_UPS = {
+    "MO": [("supplier", "面料厂确认已收到采购单, 安排排期"), ("colleague", "采购已下单, 等供应商回签")],
+    "PPS": [("customer", "客户说产前样评语本周内回复"), ("factory", "产前样已寄出, DHL 单号已发客户")],
+    "MIH": [("supplier", "面料厂说染色排期推迟, 承诺新交期"), ("supplier", "辅料已发货, 物流预计两天到")],
+    "PS": [("factory", "车间确认产线已排, 等物料齐套上线"), ("colleague", "PMC 说下周一上线")],
+    "P50": [("factory", "车间日产量低于计划, 已要求加班"), ("factory", "中期检验安排在周四")],
+    "PC": [("factory", "尾部包装中, 预计周末完成"), ("factory", "返工 200 件, 完成日期顺延")],
+    "FI": [("customer", "客户验货员确认验货日期"), ("colleague", "QC 安排尾期检验")],
+    "BK": [("colleague", "货代已订舱, 等船公司放舱"), ("customer", "客户指定货代, 等订舱确认")],
+    "*": [("customer", "客户询问进度, 已回复预计出厂日"), ("colleague", "与跟单组同步进度")],
+}

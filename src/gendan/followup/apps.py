@@ -79,9 +79,11 @@ class FollowupConfig(AppConfig):
 
     def ready(self) -> None:
         from gendan.core.dashboard import register_panel
+        from gendan.followup.tasks import register_jobs
         from gendan.sales.hub import register_section
 
         register_panel(chase_panel)
+        register_jobs()
         register_section(plan_section)
         _connect_order_signals()
         post_migrate.connect(_ensure_default_template, sender=self, dispatch_uid="followup.default_template")

@@ -20,8 +20,10 @@ from gendan.partners.choices import CustomerTier
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order
 
-# Orders that are followed day to day (on hold: paused, nothing to chase).
+# Orders that are followed day to day (on hold: paused, nothing to chase); shipped orders still have documents
+# and payment to chase, but are no longer at risk of shipping late.
 FOLLOWED_STATUSES = (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP)
+CHASED_STATUSES = (*FOLLOWED_STATUSES, OrderStatus.SHIPPED)
 AT_RISK = (Risk.AT_RISK, Risk.LATE)
 TIER_RANK = {CustomerTier.KEY: 0, CustomerTier.NORMAL: 1, CustomerTier.PROSPECT: 2}
 
@@ -113,7 +115,7 @@ def chase_list(user: User, day: dt.date, *, horizon: int | None = None, calendar
     snoozed = FollowUp.objects.filter(milestone=OuterRef("pk"), closed_at__isnull=True, next_follow_up_date__gt=day)
     milestones = (
         Milestone.objects.filter(
-            owner=user, actual_date__isnull=True, order__status__in=FOLLOWED_STATUSES, planned_date__lte=until
+            owner=user, actual_date__isnull=True, order__status__in=CHASED_STATUSES, planned_date__lte=until
         )
         .filter(Q(promised_date__isnull=True) | Q(promised_date__lte=until))
         .exclude(Exists(snoozed))
@@ -182,7 +184,7 @@ def chase_list(user: User, day: dt.date, *, horizon: int | None = None, calendar
             created_by=user,
             closed_at__isnull=True,
             next_follow_up_date__lte=day,
-            order__status__in=(*FOLLOWED_STATUSES, OrderStatus.SHIPPED),
+            order__status__in=CHASED_STATUSES,
         )
         .select_related("order__customer", "milestone")
         .order_by("next_follow_up_date", "id")

@@ -34,11 +34,13 @@ from gendan.followup.models import FollowUp, Milestone, TaTemplate, TemplateMile
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order
 
-# Orders whose plan is followed: re-forecast each night, listed on chase lists and the risk board.
+# Orders whose plan is followed and re-forecast each night: from confirmation to cash (documents sent and payment
+# received come after shipment), on hold included.
 PLANNED_STATUSES = (
     OrderStatus.CONFIRMED,
     OrderStatus.IN_PRODUCTION,
     OrderStatus.READY_TO_SHIP,
+    OrderStatus.SHIPPED,
     OrderStatus.ON_HOLD,
 )
 CODE_MAX = 10
