@@ -198,19 +198,21 @@ def main() -> None:
 
         # a confirmed order with a revision, in both languages
         page = s.login("merch1")
-        confirmed = s.first_order("status=confirmed")
-        for href in page.locator("table a[href*='/orders/']").evaluate_all(
-            "els => els.map(e => e.getAttribute('href'))"
-        ):
-            if not re.fullmatch(r"/orders/\d+/", href or ""):
-                continue
-            page.goto(href)
-            if (
-                page.locator("[data-testid=order-revision]").count()
-                and page.locator("[data-testid=edit-order]").count()
-            ):
-                confirmed = href
-                break
+        confirmed, editable = None, None
+        for status in ("confirmed", "in_production"):
+            page.goto(f"/orders/?status={status}")
+            hrefs = page.locator("table a[href*='/orders/']").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+            for href in hrefs:
+                if confirmed or not re.fullmatch(r"/orders/\d+/", href or ""):
+                    continue
+                page.goto(href)
+                if page.locator("[data-testid=edit-order]").count():
+                    editable = editable or href
+                    if page.locator("[data-testid=order-revision]").count():
+                        confirmed = href
+        confirmed = confirmed or editable or s.first_order("status=confirmed")
         page.goto(confirmed)
         s.shot("order-detail")
         s.shot("order-history", selector="#audit")
@@ -244,6 +246,18 @@ def main() -> None:
         s.page = keep
         other.close()
         s.visit("planner", "/inbox/", "inbox", max_height=LIST_HEIGHT)
+
+        # follow-up: the chase list, the risk board, an order's plan, a template
+        s.visit("merch1", "/follow-up/chase/", "chase-list", max_height=1300)
+        page = s.visit("manager", "/follow-up/risk/", "risk-board", max_height=1300)
+        at_risk = page.locator("tr[data-testid=risk-row] a").first.get_attribute("href") or "/"
+        page.goto(at_risk.split("#")[0])
+        page.wait_for_load_state()
+        s.shot("order-plan", selector="#plan")
+        s.visit("manager", "/follow-up/templates/", "ta-templates", max_height=LIST_HEIGHT)
+        page.locator("[data-testid=template-list] a").first.click()
+        page.wait_for_load_state()
+        s.shot("ta-template")
         browser.close()
 
 

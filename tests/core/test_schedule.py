@@ -34,6 +34,12 @@ def at(year: int, month: int, day: int, hour: int, minute: int = 0, zone: ZoneIn
     return dt.datetime(year, month, day, hour, minute, tzinfo=zone)
 
 
+@pytest.fixture(autouse=True)
+def _queue_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The queue runs on real time (timezone.now), not the company clock: pin it to the suite's day, noon."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(2026, 11, 24, 12))
+
+
 @pytest.fixture
 def registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the test job is registered (the apps' jobs are left out and left alone)."""

@@ -1,10 +1,11 @@
 """Fixtures of the follow-up tests: confirmed orders with their T&A plans."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from gendan.core.choices import Role
 from gendan.core.models import User
@@ -12,6 +13,13 @@ from gendan.followup.models import Milestone
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order
 from tests.sales.factories import order_in
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Service messages in English (the tests match on them); pages follow each user's own language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

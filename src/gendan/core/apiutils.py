@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -25,6 +26,10 @@ class BearerToken(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            if user.language and "HTTP_ACCEPT_LANGUAGE" not in request.META:
+                # messages in the token owner's language unless the client asks for one
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
         return user
 
 

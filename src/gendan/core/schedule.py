@@ -29,8 +29,6 @@ from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from gendan.core import clock
-
 logger = logging.getLogger(__name__)
 
 _AT = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -141,7 +139,7 @@ def _schedule(job: DailyJob, now: dt.datetime) -> bool:
 
 def ensure_scheduled(now: dt.datetime | None = None) -> list[str]:
     """Queue every registered job that has no run waiting; the names of the jobs queued. Safe to run again."""
-    now = now or clock.now()
+    now = now or timezone.now()  # the queue's clock: the worker compares run_after with it
     return [job.name for job in jobs() if _schedule(job, now)]
 
 
@@ -151,7 +149,7 @@ def reschedule(name: str, *, now: dt.datetime | None = None) -> bool:
     if job is None:
         logger.warning("daily job %s is not registered; not rescheduled", name)
         return False
-    return _schedule(job, now or clock.now())
+    return _schedule(job, now or timezone.now())
 
 
 def queued_runs() -> dict[str, dt.datetime | None]:

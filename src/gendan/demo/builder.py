@@ -318,7 +318,9 @@ class DemoBuilder:
             ex_factory + dt.timedelta(days=rng.randint(0, 4)),
             ex_factory + dt.timedelta(days=rng.randint(40, 60)),
         ]
-        self._follow_plan(order, before=ex_factory)
+        self._follow_plan(
+            order, before=ex_factory, leave_open=target in (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION)
+        )
         for status, when in zip(chain[:stop], step_dates, strict=False):
             if status == OrderStatus.CLOSED:
                 self._follow_plan(order, before=self.today + dt.timedelta(days=1), after_shipping=True)
@@ -334,7 +336,9 @@ class DemoBuilder:
             elif target == OrderStatus.CANCELLED:
                 sales_services.cancel_order(order=order, by=self.users["manager"], reason="客户取消订单")
 
-    def _follow_plan(self, order: Order, *, before: dt.date, after_shipping: bool = False) -> None:
+    def _follow_plan(
+        self, order: Order, *, before: dt.date, after_shipping: bool = False, leave_open: bool = False
+    ) -> None:
         """Record the actual dates of the milestones planned before `before` (and before today), as their owners
         would have on the day: mostly on time, some a few working days late, one in ten of the overdue still open."""
         calendar = company_calendar()
@@ -344,7 +348,7 @@ class DemoBuilder:
                 continue
             if m.planned_date >= min(before, self.today):
                 break
-            if not after_shipping and self.rng.random() < 0.1:
+            if leave_open and self.rng.random() < 0.1:
                 continue  # overdue: somebody has to chase it
             actual = calendar.add(m.planned_date, self.rng.choice([-1, 0, 0, 0, 0, 1, 1, 2, 3, 5]))
             actual = min(actual, self.today)
@@ -424,6 +428,8 @@ class DemoBuilder:
                 self.build_partners()
                 self.build_catalog()
         self.build_orders()
+        totals = followup_services.reforecast_orders()  # as the nightly run would: forecasts as of today
+        self.log(f"plans re-forecast: {totals['orders']} orders")
 
 
 def is_empty() -> bool:

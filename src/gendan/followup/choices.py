@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gendan.core.choices import Role
 from gendan.sales.choices import RISK_COLORS, Risk
@@ -10,9 +11,9 @@ __all__ = ["RISK_COLORS", "Risk"]  # the order's risk lives on the order (sales)
 
 
 class MilestoneStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    DONE = "done", _("Done")
-    LATE = "late", _("Late")  # planned date passed without an actual date
+    PENDING = "pending", pgettext_lazy("milestone", "Pending")
+    DONE = "done", pgettext_lazy("milestone", "Done")
+    LATE = "late", pgettext_lazy("milestone", "Overdue")  # planned date passed without an actual date
 
 
 MILESTONE_STATUS_COLORS = {MilestoneStatus.PENDING: "blue", MilestoneStatus.DONE: "green", MilestoneStatus.LATE: "red"}

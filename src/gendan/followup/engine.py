@@ -12,6 +12,7 @@
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from graphlib import CycleError, TopologicalSorter
 
 from gendan.core.calendar import WorkingCalendar
@@ -45,16 +46,21 @@ class Forecast:
 
 def order_of(specs: Iterable[Spec]) -> list[str]:
     """The codes in dependency order (predecessors first); ValueError on an unknown code or a cycle."""
-    specs = list(specs)
-    known = {s.code for s in specs}
+    return list(_order_of(tuple((s.code, tuple(p for p, _lag in s.depends_on)) for s in specs)))
+
+
+@lru_cache(maxsize=1024)
+def _order_of(graph_items: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, ...]:
+    """Cached: the orders of one template share their graph, and the nightly run sorts it once."""
+    known = {code for code, _preds in graph_items}
     graph: dict[str, set[str]] = {}
-    for s in specs:
-        for pred, _lag in s.depends_on:
+    for code, preds in graph_items:
+        for pred in preds:
             if pred not in known:
-                raise ValueError(f"{s.code} depends on unknown milestone {pred}")
-        graph[s.code] = {p for p, _lag in s.depends_on}
+                raise ValueError(f"{code} depends on unknown milestone {pred}")
+        graph[code] = set(preds)
     try:
-        return list(TopologicalSorter(graph).static_order())
+        return tuple(TopologicalSorter(graph).static_order())
     except CycleError as exc:
         raise ValueError(f"the milestones depend on each other in a circle: {exc.args[1]}") from exc
 

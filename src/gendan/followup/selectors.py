@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from gendan.core.calendar import WorkingCalendar, company_calendar
 from gendan.core.exceptions import NotFound
 from gendan.core.models import User
-from gendan.followup.choices import ChaseKind, Risk
+from gendan.followup.choices import ChaseKind, MilestoneStatus, Risk
 from gendan.followup.models import FollowUp, Milestone, TaTemplate
 from gendan.partners.choices import CustomerTier
 from gendan.sales.choices import OrderStatus
@@ -115,7 +115,10 @@ def chase_list(user: User, day: dt.date, *, horizon: int | None = None, calendar
     snoozed = FollowUp.objects.filter(milestone=OuterRef("pk"), closed_at__isnull=True, next_follow_up_date__gt=day)
     milestones = (
         Milestone.objects.filter(
-            owner=user, actual_date__isnull=True, order__status__in=CHASED_STATUSES, planned_date__lte=until
+            owner=user,
+            status__in=(MilestoneStatus.PENDING, MilestoneStatus.LATE),  # not done: the (owner, status) index
+            order__status__in=CHASED_STATUSES,
+            planned_date__lte=until,
         )
         .filter(Q(promised_date__isnull=True) | Q(promised_date__lte=until))
         .exclude(Exists(snoozed))
