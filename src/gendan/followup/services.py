@@ -233,7 +233,7 @@ def ensure_default_template() -> TaTemplate:
     template = TaTemplate.objects.filter(is_default=True).first()
     if template is not None:
         return template
-    template = TaTemplate.objects.create(code="STD", name=_("Standard export order"), is_default=True)
+    template = TaTemplate.objects.create(code="STD", name="标准出口订单 / Standard export order", is_default=True)
     TemplateMilestone.objects.bulk_create(
         [
             TemplateMilestone(
