@@ -48,8 +48,10 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def db_tasks(db: None) -> Iterator[None]:
-    """The database task backend instead of the immediate one of the test settings."""
+def db_tasks(db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The database task backend instead of the immediate one of the test settings. The worker's periodic
+    close_old_connections would close the test's connection inside its transaction (PostgreSQL): not here."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     with override_settings(TASKS=DB_TASKS):
         yield
 
