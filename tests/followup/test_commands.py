@@ -113,3 +113,13 @@ def test_reforecast_refuses_a_batch_of_nothing(db: None) -> None:
 def test_reforecast_of_no_orders(make_user: Callable[..., User]) -> None:
     make_user(Role.MANAGER)
     assert run("reforecast").startswith("0 orders re-forecast, 0 milestones changed, 0 risks changed")
+
+
+def test_reforecast_makes_the_plans_orders_confirmed_before_plans_lack(tight_order: Order) -> None:
+    from gendan.followup.models import Milestone
+
+    Milestone.objects.filter(order=tight_order).delete()
+    out = run("reforecast", "--quiet", "--missing-plans")
+    assert out.startswith("1 plans made for orders that had none\n")
+    assert Milestone.objects.filter(order=tight_order).count() == 12
+    assert run("reforecast", "--quiet", "--missing-plans").startswith("0 plans made")

@@ -487,6 +487,19 @@ def generate_plan(*, order: Order, by: User | None, template: TaTemplate | None 
     return milestones
 
 
+def make_missing_plans(*, by: User | None = None) -> int:
+    """Plans for the followed orders that have none (confirmed before Gendan made plans): the same backward
+    schedule, each in its own transaction. Milestones already past are compressed to the next working day, as at
+    a late confirmation. Returns the number of plans made."""
+    made = 0
+    missing = Order.objects.filter(status__in=PLANNED_STATUSES, milestones__isnull=True).order_by("pk")
+    for order in missing.select_related("merchandiser"):
+        with transaction.atomic():
+            generate_plan(order=order, by=by)
+        made += 1
+    return made
+
+
 def plan_messages(order: Order) -> list[str]:
     """What the user who confirmed the order should know about its new plan."""
     compressed = list(Milestone.objects.filter(order=order, compressed=True).order_by("position"))

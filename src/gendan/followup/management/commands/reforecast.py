@@ -1,5 +1,6 @@
-"""`gendan reforecast [--batch N] [--quiet]`: re-forecast every planned open order now (what the nightly job
-does), with a progress bar on stderr."""
+"""`gendan reforecast [--batch N] [--quiet] [--missing-plans]`: re-forecast every planned open order now (what
+the nightly job does), with a progress bar on stderr; `--missing-plans` first makes the plans of followed orders
+that have none (orders confirmed before an upgrade to plans)."""
 
 import sys
 import time
@@ -7,7 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from gendan.followup.services import PLANNED_STATUSES, reforecast_orders
+from gendan.followup.services import PLANNED_STATUSES, make_missing_plans, reforecast_orders
 from gendan.sales.models import Order
 
 
@@ -17,10 +18,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", type=int, default=2000, help="orders read and written at a time (2000)")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--missing-plans", action="store_true", help="first make the plans of followed orders that have none"
+        )
 
-    def handle(self, *args: object, batch: int, quiet: bool, **options: object) -> None:
+    def handle(self, *args: object, batch: int, quiet: bool, missing_plans: bool, **options: object) -> None:
         if batch <= 0:
             raise CommandError("--batch must be more than zero.")
+        if missing_plans:
+            self.stdout.write(f"{make_missing_plans()} plans made for orders that had none")
         show = not quiet and sys.stderr.isatty()
         started = time.perf_counter()
         total = None
