@@ -60,6 +60,13 @@ def apply_errors(form: forms.BaseForm, exc: GendanError) -> None:
         form.add_error(None, exc.message)
 
 
+def error_text(exc: GendanError) -> str:
+    """A service's error as one line for a flash message (every field's messages)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(m for msgs in exc.errors.values() for m in msgs)
+    return exc.message
+
+
 def querystring_without(request: HttpRequest, *keys: str) -> str:
     """The current query string minus some keys (for pager and sort links)."""
     params = request.GET.copy()

@@ -18,7 +18,7 @@ from gendan.core.calendar import company_calendar
 from gendan.core.excel import xlsx_download
 from gendan.core.exceptions import GendanError, NotFound, PermissionDenied, ValidationError
 from gendan.core.models import User
-from gendan.core.pages import cleaned_filters, htmx_partial, paginate, perm_required, querystring_without
+from gendan.core.pages import cleaned_filters, error_text, htmx_partial, paginate, perm_required, querystring_without
 from gendan.followup import exports, selectors, services
 from gendan.followup.choices import MILESTONE_STATUS_COLORS, Channel, Party
 from gendan.followup.forms import (
@@ -35,12 +35,6 @@ from gendan.followup.gantt import GanttRow, gantt_svg
 from gendan.followup.models import Milestone
 from gendan.sales.models import Order
 from gendan.sales.selectors import get_order
-
-
-def _error_text(exc: GendanError) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(m for msgs in exc.errors.values() for m in msgs)
-    return exc.message
 
 
 def _day(value: str | None) -> dt.date:
@@ -192,7 +186,7 @@ def _run(request: HttpRequest, order_id: int, action: Any, success: str) -> Http
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from exc
     except GendanError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         if success:
             messages.success(request, success)
@@ -381,7 +375,7 @@ def reassign(request: HttpRequest, milestone_id: int) -> HttpResponse:
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from exc
     except GendanError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -424,7 +418,7 @@ def _template_form_page(request: HttpRequest, template: Any = None) -> HttpRespo
             except PermissionDenied as exc:
                 raise DjangoPermissionDenied(exc.message) from exc
             except GendanError as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
             else:
                 messages.success(request, _("Template %(code)s saved.") % {"code": saved.code})
                 return redirect("followup:template", template_id=saved.pk)

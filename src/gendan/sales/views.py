@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from gendan.core import audit
 from gendan.core.excel import xlsx_response
 from gendan.core.exceptions import GendanError, NotFound, PermissionDenied, StaleVersion, ValidationError
-from gendan.core.pages import apply_errors, htmx_partial, paginate, perm_required, querystring_without
+from gendan.core.pages import apply_errors, error_text, htmx_partial, paginate, perm_required, querystring_without
 from gendan.core.services import add_attachment
 from gendan.sales import exports, hub, imports, selectors, services
 from gendan.sales.choices import (
@@ -295,12 +295,6 @@ ACTIONS = {
 }
 
 
-def _error_text(exc: GendanError) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(m for msgs in exc.errors.values() for m in msgs)
-    return exc.message
-
-
 @require_POST
 @perm_required("sales.view_order")
 def order_action(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
@@ -316,7 +310,7 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from exc
     except GendanError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         notes = getattr(moved, "notes", [])
         order.refresh_from_db()
@@ -348,7 +342,7 @@ def review_decide(request: HttpRequest, order_id: int, item_id: int) -> HttpResp
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from exc
     except GendanError as exc:
-        error = _error_text(exc)
+        error = error_text(exc)
     if htmx_partial(request):
         order = _order_or_404(order_id)
         context = _detail_context(request, order)
@@ -395,7 +389,7 @@ def order_attach(request: HttpRequest, order_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except GendanError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("File attached."))
     return redirect(f"{order_url(order_id)}#attachments")
