@@ -180,3 +180,57 @@ def test_pages_need_the_permission(page_as, make_user, confirmed_order) -> None:
     outsider = make_user("finance", username="fin")
     assert page_as(outsider).get(reverse("followup:risk_board")).status_code == 200
     assert page_as(outsider).get(reverse("followup:template_add")).status_code == 403
+
+
+def _queries(client, url: str) -> int:  # noqa: ANN001
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_pages_do_not_query_per_row(page_as, merchandiser, manager, confirmed_order) -> None:
+    from gendan.followup import services
+
+    first = confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
+    order_page = reverse("sales:order", args=[first.pk])
+    counts = {url: _queries(page_as(c), url) for url, c in [(order_page, merchandiser), ("/", merchandiser)]}
+    board = _queries(page_as(manager), reverse("followup:risk_board"))
+    for n in range(3):
+        services.add_milestone(
+            order=first, by=merchandiser, data={"code": f"X{n}", "name_en": "extra", "planned_date": "2026-12-01"}
+        )
+        confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
+    assert _queries(page_as(merchandiser), order_page) == counts[order_page]
+    assert _queries(page_as(merchandiser), "/") == counts["/"]
+    assert _queries(page_as(manager), reverse("followup:risk_board")) == board
+
+
+def test_the_order_list_shows_the_risk(page_as, merchandiser, confirmed_order) -> None:
+    confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
+    html = page_as(merchandiser).get(reverse("sales:order_list")).content.decode()
+    assert 'data-risk="at_risk"' in html
+
+
+def test_a_plan_action_also_redraws_the_orders_risk_badge(page_as, merchandiser, confirmed_order) -> None:
+    order = confirmed_order()
+    pc = plan(order)["PC"]
+    r = page_as(merchandiser).post(
+        reverse("followup:milestone_forecast", args=[pc.pk]),
+        {"forecast_date": "2027-06-30", "target": "plan"},
+        headers=HX,
+    )
+    html = r.content.decode()
+    assert '<span id="order-risk" hx-swap-oob="true">' in html
+    assert 'data-risk="at_risk"' in html.split('hx-swap-oob="true">')[1].split("</span></span>")[0]
+
+
+def test_managers_see_anyones_chase_list_others_their_own(page_as, make_user, merchandiser, confirmed_order) -> None:
+    confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
+    other = make_user("merchandiser", username="mer3")
+    html = page_as(other).get(reverse("followup:chase"), {"user": "mer1"}).content.decode()
+    assert 'data-user="mer3"' in html
+    assert "Only managers" in html

@@ -10,8 +10,7 @@ from ninja import Query, Router, Status
 from gendan.core import clock
 from gendan.core.apiutils import require_perm
 from gendan.core.excel import xlsx_download
-from gendan.core.exceptions import NotFound, ValidationError
-from gendan.core.models import User
+from gendan.core.exceptions import ValidationError
 from gendan.followup import exports, selectors, services
 from gendan.followup.models import FollowUp, Milestone, TaTemplate
 from gendan.followup.schemas import (
@@ -151,17 +150,6 @@ def milestone_reassign(request: HttpRequest, milestone_id: int, data: ReassignIn
 # ---- the chase list and the risk board ----------------------------------------------------------------
 
 
-def _chase_user(request: HttpRequest, username: str | None) -> User:
-    if not username or username == request.user.username:
-        return request.user
-    if not request.user.has_perm("sales.manage_all_orders"):
-        raise NotFound(_("Only managers see other people's chase lists."))
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise ValidationError({"user": _("There is no user %(name)s.") % {"name": username}})
-    return user
-
-
 @router.get("/chase-list", response=list[ChaseRowOut])
 def chase_list(
     request: HttpRequest,
@@ -171,7 +159,7 @@ def chase_list(
 ):
     """What to chase on a day, most urgent first: milestones overdue or due soon, follow-ups due, orders at risk."""
     require_perm(request, "followup.view_milestone")
-    rows = selectors.chase_list(_chase_user(request, user), date or clock.today(), horizon=days)
+    rows = selectors.chase_list(selectors.chase_user(request.user, user), date or clock.today(), horizon=days)
     return [row.as_dict() for row in rows]
 
 

@@ -11,7 +11,12 @@ from gendan.followup.choices import Channel, MilestoneStatus, Party
 from gendan.partners.models import Customer
 from gendan.sales.models import Order
 
-__all__ = ["FollowUp", "Milestone", "TaTemplate", "TemplateMilestone"]
+__all__ = ["FollowUp", "Milestone", "TaTemplate", "TemplateMilestone", "bilingual"]
+
+
+def bilingual(zh: str, en: str) -> str:
+    """The Chinese or the English name, as the active language wants (the other when one is empty)."""
+    return (zh or en) if (get_language() or "en").startswith("zh") else (en or zh)
 
 
 class BilingualName(models.Model):
@@ -25,8 +30,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        language = get_language() or "en"
-        return (self.name_zh or self.name_en) if language.startswith("zh") else (self.name_en or self.name_zh)
+        return bilingual(self.name_zh, self.name_en)
 
 
 class TaTemplate(VersionedModel):

@@ -8,14 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gendan.core.calendar import WorkingCalendar, company_calendar
-from gendan.core.exceptions import NotFound
+from gendan.core.exceptions import NotFound, ValidationError
 from gendan.core.models import User
 from gendan.followup.choices import ChaseKind, MilestoneStatus, Risk
-from gendan.followup.models import FollowUp, Milestone, TaTemplate
+from gendan.followup.models import FollowUp, Milestone, TaTemplate, bilingual
 from gendan.partners.choices import CustomerTier
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order
@@ -37,7 +36,26 @@ def chase_horizon() -> int:
 
 
 def milestones_of(order: Order) -> list[Milestone]:
-    return list(Milestone.objects.filter(order=order).select_related("owner").order_by("position", "id"))
+    milestones = list(Milestone.objects.filter(order=order).select_related("owner").order_by("position", "id"))
+    for m in milestones:
+        m.order = order  # the page asks each milestone about its order: no query per row
+    return milestones
+
+
+def driving_chain(order: Order, milestones: list[Milestone]) -> list[str]:
+    """The codes from the order's driving milestone to ex-factory, along each stored forecast's `driven_by`."""
+    if not order.driving_milestone:
+        return []
+    by_code = {m.code: m for m in milestones}
+    exf = next((m for m in milestones if m.is_ex_factory), None)
+    if exf is None:
+        return []
+    chain, code = [exf.code], exf.code
+    while code != order.driving_milestone and by_code.get(code) and by_code[code].driven_by:
+        code = by_code[code].driven_by
+        chain.append(code)
+    chain.reverse()
+    return chain if chain[0] == order.driving_milestone else [order.driving_milestone]
 
 
 def get_milestone(milestone_id: int) -> Milestone:
@@ -63,6 +81,18 @@ def get_template(template_id: int) -> TaTemplate:
 
 
 # ---- the chase list ------------------------------------------------------------------------------------
+
+
+def chase_user(viewer: User, username: str | None) -> User:
+    """Whose chase list `viewer` may see: their own, or anyone's for managers (sales.manage_all_orders)."""
+    if not username or username == viewer.username:
+        return viewer
+    if not viewer.has_perm("sales.manage_all_orders"):
+        raise NotFound(_("Only managers see other people's chase lists."))
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"user": _("There is no user %(name)s.") % {"name": username}})
+    return user
 
 
 @dataclass
@@ -138,11 +168,10 @@ def chase_list(user: User, day: dt.date, *, horizon: int | None = None, calendar
             "order__currency",
         )
     )
-    zh = (get_language() or "").startswith("zh")
     for m in milestones:
         due = m["promised_date"] or m["planned_date"]
         late = calendar.between(due, day)
-        name = (m["name_zh"] if zh else m["name_en"]) or m["name_en"]
+        name = bilingual(m["name_zh"], m["name_en"])
         if m["promised_date"]:
             reason = _("%(name)s: promised for %(promised)s (planned %(planned)s), %(late)s") % {
                 "name": name,

@@ -188,36 +188,47 @@ def reforecast_orders(
     order_table = connection.ops.quote_name(Order._meta.db_table)
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
-        orders = {
-            pk: values
-            for pk, *values in Order.objects.filter(pk__in=chunk).values_list(
-                "pk", "status", "ex_factory_date", "forecast_ex_factory_date", "risk", "slack_days", "driving_milestone"
-            )
-        }
-        grouped: dict[int, list[Row]] = {}
-        for values in Milestone.objects.filter(order_id__in=chunk).order_by().values("order_id", *ROW_FIELDS):
-            grouped.setdefault(values.pop("order_id"), []).append(Row(**values))
-        milestone_updates, order_updates = [], []
-        for order_id, rows in grouped.items():
-            status, committed, *before = orders[order_id]
-            outcome = compute(rows, status=status, committed=committed, today=today, calendar=calendar)
-            milestone_updates += [(r.forecast_date, r.status, r.driven_by, r.id) for r in outcome.changed]
-            after = [outcome.forecast_ex_factory_date, outcome.risk, outcome.slack_days, outcome.driving_milestone]
-            if after != before:
-                order_updates.append((*after, order_id))
-                totals["risk_changed"] += after[1] != before[1]
-        with transaction.atomic(), connection.cursor() as cursor:
-            if milestone_updates:
-                cursor.executemany(
-                    f"UPDATE {milestone_table} SET forecast_date = %s, status = %s, driven_by = %s WHERE id = %s",
-                    milestone_updates,
+        # read, compute and write a batch in one transaction with its orders locked, so a user's change to one of
+        # them waits for the batch (or the batch for it) and no forecast is written from a stale read
+        with transaction.atomic():
+            orders = {
+                pk: values
+                for pk, *values in Order.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .values_list(
+                    "pk",
+                    "status",
+                    "ex_factory_date",
+                    "forecast_ex_factory_date",
+                    "risk",
+                    "slack_days",
+                    "driving_milestone",
                 )
-            if order_updates:
-                cursor.executemany(
-                    f"UPDATE {order_table} SET forecast_ex_factory_date = %s, risk = %s, slack_days = %s, "
-                    "driving_milestone = %s WHERE id = %s",
-                    order_updates,
-                )
+            }
+            grouped: dict[int, list[Row]] = {}
+            for values in Milestone.objects.filter(order_id__in=chunk).order_by().values("order_id", *ROW_FIELDS):
+                grouped.setdefault(values.pop("order_id"), []).append(Row(**values))
+            milestone_updates, order_updates = [], []
+            for order_id, rows in grouped.items():
+                status, committed, *before = orders[order_id]
+                outcome = compute(rows, status=status, committed=committed, today=today, calendar=calendar)
+                milestone_updates += [(r.forecast_date, r.status, r.driven_by, r.id) for r in outcome.changed]
+                after = [outcome.forecast_ex_factory_date, outcome.risk, outcome.slack_days, outcome.driving_milestone]
+                if after != before:
+                    order_updates.append((*after, order_id))
+                    totals["risk_changed"] += after[1] != before[1]
+            with connection.cursor() as cursor:
+                if milestone_updates:
+                    cursor.executemany(
+                        f"UPDATE {milestone_table} SET forecast_date = %s, status = %s, driven_by = %s WHERE id = %s",
+                        milestone_updates,
+                    )
+                if order_updates:
+                    cursor.executemany(
+                        f"UPDATE {order_table} SET forecast_ex_factory_date = %s, risk = %s, slack_days = %s, "
+                        "driving_milestone = %s WHERE id = %s",
+                        order_updates,
+                    )
         totals["orders"] += len(grouped)
         totals["milestones_changed"] += len(milestone_updates)
         if progress is not None:
@@ -577,6 +588,9 @@ def _ensure(condition: bool, message: str) -> None:
 
 
 def _lock_milestone(milestone: Milestone) -> Milestone:
+    """The milestone, fresh, with its order row locked too (FOR UPDATE covers the joined order): every change to
+    one order's plan and its re-forecast run one at a time, so none re-forecasts from a sibling milestone another
+    transaction is changing (tests/followup/test_concurrency.py)."""
     found = Milestone.objects.select_for_update().select_related("order").filter(pk=milestone.pk).first()
     if found is None:
         raise NotFound(_("There is no milestone %(id)s.") % {"id": milestone.pk})

@@ -45,11 +45,12 @@ def _day(value: str | None) -> dt.date:
 
 
 def _chase_user(request: HttpRequest, username: str | None) -> User:
-    if username and username != request.user.username and request.user.has_perm("sales.manage_all_orders"):
-        found = User.objects.filter(username=username).first()
-        if found is not None:
-            return found
-    return request.user
+    """The user asked for when the signed-in user may see their list; else (with a message) their own."""
+    try:
+        return selectors.chase_user(request.user, username)
+    except GendanError as exc:
+        messages.error(request, error_text(exc))
+        return request.user
 
 
 # ---- the chase list -----------------------------------------------------------------------------------
@@ -62,7 +63,6 @@ def chase_context(request: HttpRequest, user: User, day: dt.date) -> dict[str, A
         "day": day,
         "today": clock.today(),
         "shown_user": user,
-        "is_today": day == clock.today(),
         "horizon": selectors.chase_horizon(),
         "parties": Party.choices,
         "channels": Channel.choices,
@@ -97,7 +97,7 @@ def chase_page(request: HttpRequest) -> HttpResponse:
 
 def plan_section_context(request: HttpRequest, order: Order) -> dict[str, Any]:
     milestones = selectors.milestones_of(order)
-    chain = _driving_chain(order, milestones)
+    chain = selectors.driving_chain(order, milestones)
     rows = [
         GanttRow(
             code=m.code,
@@ -123,7 +123,6 @@ def plan_section_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         "milestones": milestones,
         "gantt": gantt_svg(rows, today=clock.today(), committed=order.ex_factory_date) if rows else "",
         "chain": chain,
-        "chain_names": [m.name for code in chain for m in milestones if m.code == code],
         "follow_ups": list(selectors.follow_ups_of(order)[:100]),
         "can_manage": manage and user.has_perm("followup.change_milestone"),
         "editable_ids": editable_ids,
@@ -135,32 +134,13 @@ def plan_section_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         "users": list(User.objects.filter(is_active=True).order_by("username").only("username", "first_name"))
         if manage
         else [],
-        "plan_changes": [c for c in audit.history_for(order, limit=300) if c.content_type.model == "milestone"][:30],
     }
-
-
-def _driving_chain(order: Order, milestones: list[Milestone]) -> list[str]:
-    """The codes from the driving milestone to ex-factory along each forecast's `driven_by` (stored)."""
-    if not order.driving_milestone:
-        return []
-    by_code = {m.code: m for m in milestones}
-    exf = next((m for m in milestones if m.is_ex_factory), None)
-    if exf is None:
-        return []
-    chain, code = [exf.code], exf.code
-    while by_code.get(code) and by_code[code].driven_by and code != order.driving_milestone:
-        code = by_code[code].driven_by
-        chain.append(code)
-    chain.reverse()
-    return chain if chain[0] == order.driving_milestone else [order.driving_milestone]
 
 
 def _render_plan(request: HttpRequest, order_id: int) -> HttpResponse:
     order = get_order(order_id)
-    context = {"order": order, **plan_section_context(request, order)}
-    response = HttpResponse(render_to_string("followup/partials/_plan_section.html", context, request=request))
-    response["HX-Trigger"] = "planChanged"
-    return response
+    context = {"order": order, "swap_risk_badge": True, **plan_section_context(request, order)}
+    return HttpResponse(render_to_string("followup/partials/_plan_section.html", context, request=request))
 
 
 # ---- row actions --------------------------------------------------------------------------------------
@@ -204,25 +184,32 @@ def _form_error(form: Any) -> ValidationError:
     return ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
 
 
-@require_POST
-@perm_required("followup.change_milestone")
-def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
-    """Mark a milestone done on a date (today by default)."""
+def _milestone_form_action(
+    request: HttpRequest, milestone_id: int, form_class: type, data: Any, success: str
+) -> HttpResponse:
+    """Parse `form_class`, give `data(cleaned_data)` to update_milestone, answer with the panel or a redirect."""
     milestone = _milestone(milestone_id)
-    form = ActualForm(request.POST)
+    form = form_class(request.POST)
 
     def action() -> None:
         if not form.is_valid():
             raise _form_error(form)
-        services.update_milestone(
-            milestone=milestone, by=request.user, data={"actual_date": form.cleaned_data["actual_date"]}
-        )
+        services.update_milestone(milestone=milestone, by=request.user, data=data(form.cleaned_data))
 
-    return _run(
+    message = success % {"order": milestone.order.number, "code": milestone.code}
+    return _run(request, milestone.order_id, action, message)
+
+
+@require_POST
+@perm_required("followup.change_milestone")
+def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    """Mark a milestone done on a date (today by default)."""
+    return _milestone_form_action(
         request,
-        milestone.order_id,
-        action,
-        _("%(order)s %(code)s done.") % {"order": milestone.order.number, "code": milestone.code},
+        milestone_id,
+        ActualForm,
+        lambda d: {"actual_date": d["actual_date"]},
+        _("%(order)s %(code)s done."),
     )
 
 
@@ -230,23 +217,12 @@ def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
 @perm_required("followup.change_milestone")
 def milestone_forecast(request: HttpRequest, milestone_id: int) -> HttpResponse:
     """Record a forecast (a promise) with a note."""
-    milestone = _milestone(milestone_id)
-    form = ForecastForm(request.POST)
-
-    def action() -> None:
-        if not form.is_valid():
-            raise _form_error(form)
-        services.update_milestone(
-            milestone=milestone,
-            by=request.user,
-            data={"forecast_date": form.cleaned_data["forecast_date"], "note": form.cleaned_data["note"]},
-        )
-
-    return _run(
+    return _milestone_form_action(
         request,
-        milestone.order_id,
-        action,
-        _("Forecast of %(order)s %(code)s recorded.") % {"order": milestone.order.number, "code": milestone.code},
+        milestone_id,
+        ForecastForm,
+        lambda d: {"forecast_date": d["forecast_date"], "note": d["note"]},
+        _("Forecast of %(order)s %(code)s recorded."),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 Section = dict[str, Any]
 SectionProvider = Callable[[HttpRequest, Any], Section | None]
@@ -27,6 +27,5 @@ def sections_for(request: HttpRequest, order: Any) -> list[SafeString]:
     sections = [s for s in (provider(request, order) for provider in _providers) if s]
     sections.sort(key=lambda s: s.get("order", 100))
     return [
-        mark_safe(render_to_string(s["template"], {"order": order, **s.get("context", {})}, request=request))  # noqa: S308
-        for s in sections
+        render_to_string(s["template"], {"order": order, **s.get("context", {})}, request=request) for s in sections
     ]
