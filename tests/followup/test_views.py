@@ -234,3 +234,14 @@ def test_managers_see_anyones_chase_list_others_their_own(page_as, make_user, me
     html = page_as(other).get(reverse("followup:chase"), {"user": "mer1"}).content.decode()
     assert 'data-user="mer3"' in html
     assert "Only managers" in html
+
+
+def test_the_orders_audit_trail_names_the_plan(page_as, merchandiser, confirmed_order) -> None:
+    from gendan.core import audit
+    from gendan.core.templatetags.gendan_tags import change_rows
+
+    order = confirmed_order()
+    made = next(c for c in audit.history_for(order) if "plan" in c.changes)
+    label, old, new = change_rows(made)[0]
+    assert label == "T&A plan"
+    assert new.startswith("STD: OC 2026-11-24")

@@ -43,7 +43,14 @@ def _extra_labels() -> dict[str, str]:
     """Keys of change records that are not model fields."""
     from django.utils.translation import gettext as _
 
-    return {"lines": _("Lines"), "bom": _("Bill of materials"), "attachment": _("Attachment"), "revoked": _("Revoked")}
+    return {
+        "lines": _("Lines"),
+        "bom": _("Bill of materials"),
+        "attachment": _("Attachment"),
+        "revoked": _("Revoked"),
+        "plan": _("T&A plan"),
+        "milestones": _("Milestones"),
+    }
 
 
 def _shown(value: Any) -> Any:
