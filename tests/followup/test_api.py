@@ -120,7 +120,7 @@ def test_follow_ups(api_as, merchandiser, confirmed_order) -> None:
     assert r.status_code == 201, r.content
     assert r.json()["milestone_code"] == "MIH"
     assert r.json()["created_by"] == "mer1"
-    assert api.get(f"/orders/{order.pk}/follow-ups").json()[0]["id"] == r.json()["id"]
+    assert api.get(f"/orders/{order.pk}/follow-ups").json()["items"][0]["id"] == r.json()["id"]
     assert api.get(f"/milestones/{mih.pk}").json()["promised_date"] == r.json()["promised_date"]
     bad = api.post(f"/orders/{order.pk}/follow-ups", {"party": "supplier", "channel": "fax", "summary": "x"})
     assert bad.status_code == 422
@@ -242,3 +242,51 @@ def test_templates_api(api_as, manager, merchandiser) -> None:
     body["version"] = r.json()["version"]
     assert api.put(f"/ta-templates/{r.json()['id']}", body).json()["version"] == 2
     assert api_as(merchandiser).post("/ta-templates", body).status_code == 403
+
+
+def test_the_follow_up_log_pages(api_as, merchandiser, confirmed_order) -> None:
+    order = confirmed_order()
+    api = api_as(merchandiser)
+    for n in range(3):
+        api.post(f"/orders/{order.pk}/follow-ups", {"party": "customer", "channel": "email", "summary": f"mail {n}"})
+    page = api.get(f"/orders/{order.pk}/follow-ups", limit=2, offset=1).json()
+    assert page["count"] == 3
+    assert [f["summary"] for f in page["items"]] == ["mail 1", "mail 0"]
+    assert api.get(f"/orders/{order.pk}/follow-ups", limit=0).status_code == 422
+
+
+def test_another_domain_can_feed_the_chase_list(api_as, merchandiser, confirmed_order) -> None:
+    from gendan.followup import selectors
+
+    order = confirmed_order()
+
+    def po_lines(q: selectors.ChaseQuery) -> list[selectors.ChaseRow]:
+        if q.user != merchandiser:
+            return []
+        return [
+            selectors.ChaseRow(
+                kind="follow_up",
+                order_id=order.pk,
+                order_number=order.number,
+                milestone_id=None,
+                milestone_code="MIH",
+                milestone_name="",
+                due_date=q.day,
+                days_late=9,
+                reason="PO line late at the mill",
+                object_id=1,
+                url="/",
+                customer="C",
+                tier="normal",
+                amount=order.total_amount,
+                currency=order.currency,
+            )
+        ]
+
+    selectors.register_chase_source(po_lines)
+    try:
+        rows = api_as(merchandiser).get("/chase-list").json()
+    finally:
+        selectors._sources.remove(po_lines)
+    assert rows[0]["reason"] == "PO line late at the mill"
+    assert all(r["reason"] != "PO line late at the mill" for r in api_as(merchandiser).get("/chase-list").json())

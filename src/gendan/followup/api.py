@@ -17,6 +17,7 @@ from gendan.followup.schemas import (
     ChaseRowOut,
     FollowUpIn,
     FollowUpOut,
+    FollowUpPage,
     MilestoneIn,
     MilestoneOut,
     MilestonePatch,
@@ -80,7 +81,7 @@ def follow_up_dict(f: FollowUp) -> dict[str, Any]:
 
 @router.get("/orders/{order_id}/milestones", response=list[MilestoneOut])
 def order_milestones(request: HttpRequest, order_id: int):
-    """The order's T&A plan in plan order (empty until the order is confirmed)."""
+    """The order's T&A plan in plan order (empty until the order is confirmed): a bare array, a plan is small."""
     require_perm(request, "followup.view_milestone")
     return [milestone_dict(m) for m in selectors.milestones_of(get_order(order_id))]
 
@@ -93,11 +94,17 @@ def order_milestone_add(request: HttpRequest, order_id: int, data: MilestoneIn):
     return Status(201, milestone_dict(selectors.get_milestone(milestone.pk)))
 
 
-@router.get("/orders/{order_id}/follow-ups", response=list[FollowUpOut])
-def order_follow_ups(request: HttpRequest, order_id: int):
-    """The order's follow-up log, newest first."""
+@router.get("/orders/{order_id}/follow-ups", response=FollowUpPage)
+def order_follow_ups(
+    request: HttpRequest,
+    order_id: int,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10**9),
+):
+    """The order's follow-up log, newest first (paginated)."""
     require_perm(request, "followup.view_followup")
-    return [follow_up_dict(f) for f in selectors.follow_ups_of(get_order(order_id))]
+    qs = selectors.follow_ups_of(get_order(order_id))
+    return {"items": [follow_up_dict(f) for f in qs[offset : offset + limit]], "count": qs.count()}
 
 
 @router.post("/orders/{order_id}/follow-ups", response={201: FollowUpOut})

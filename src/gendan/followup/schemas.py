@@ -86,6 +86,11 @@ class FollowUpOut(BaseModel):
     created_at: dt.datetime
 
 
+class FollowUpPage(BaseModel):
+    items: list[FollowUpOut]
+    count: int
+
+
 class ChaseRowOut(BaseModel):
     kind: ChaseKind
     order_id: int

@@ -1,6 +1,7 @@
 """Read side of follow-up: an order's plan, the chase list (每日跟进清单) and the risk board (风险看板)."""
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
@@ -134,13 +135,42 @@ def _late_text(days: int) -> str:
     return _("due in %(n)s working days") % {"n": -days}
 
 
+@dataclass(frozen=True)
+class ChaseQuery:
+    """What a chase-list source is asked: whose list, which day, rows due up to `until`, on which calendar."""
+
+    user: User
+    day: dt.date
+    until: dt.date
+    calendar: WorkingCalendar
+
+
+ChaseSource = Callable[[ChaseQuery], Iterable[ChaseRow]]
+_sources: list[ChaseSource] = []
+
+
+def register_chase_source(source: ChaseSource) -> ChaseSource:
+    """Add a source of chase-list rows (each domain adds its own: purchase-order lines, inspections, ...)."""
+    if source not in _sources:
+        _sources.append(source)
+    return source
+
+
 def chase_list(user: User, day: dt.date, *, horizon: int | None = None, calendar: WorkingCalendar | None = None):
-    """What `user` should chase on `day`, most urgent first (see ChaseRow.urgency): their milestones overdue or due
-    within `horizon` working days (by the promise when one was recorded; not while a follow-up of it waits for a
-    later date), their follow-ups due, and their orders at risk or late."""
+    """What `user` should chase on `day`: every registered source's rows, most urgent first (ChaseRow.urgency)."""
     calendar = calendar or company_calendar()
     horizon = chase_horizon() if horizon is None else horizon
-    until = calendar.add(day, horizon)
+    query = ChaseQuery(user=user, day=day, until=calendar.add(day, horizon), calendar=calendar)
+    rows = [row for source in _sources for row in source(query)]
+    rows.sort(key=lambda r: r.urgency)
+    return rows
+
+
+@register_chase_source
+def milestones_to_chase(q: ChaseQuery) -> list[ChaseRow]:
+    """The user's milestones overdue or due by `until` (by the promise when one was recorded), except while a
+    follow-up of it waits for a later date."""
+    user, day, until, calendar = q.user, q.day, q.until, q.calendar
     rows: list[ChaseRow] = []
     snoozed = FollowUp.objects.filter(milestone=OuterRef("pk"), closed_at__isnull=True, next_follow_up_date__gt=day)
     milestones = (
@@ -211,6 +241,14 @@ def chase_list(user: User, day: dt.date, *, horizon: int | None = None, calendar
                 promised_date=m["promised_date"],
             )
         )
+    return rows
+
+
+@register_chase_source
+def follow_ups_to_chase(q: ChaseQuery) -> list[ChaseRow]:
+    """The user's follow-ups whose next follow-up date has come and that no later one answered."""
+    user, day, calendar = q.user, q.day, q.calendar
+    rows: list[ChaseRow] = []
     follow_ups = (
         FollowUp.objects.filter(
             created_by=user,
@@ -248,7 +286,14 @@ def chase_list(user: User, day: dt.date, *, horizon: int | None = None, calendar
                 currency=f.order.currency,
             )
         )
-    at_risk = Order.objects.filter(merchandiser=user, status__in=FOLLOWED_STATUSES, risk__in=AT_RISK).values(
+    return rows
+
+
+@register_chase_source
+def orders_to_chase(q: ChaseQuery) -> list[ChaseRow]:
+    """The user's orders at risk or late, as merchandiser."""
+    rows: list[ChaseRow] = []
+    at_risk = Order.objects.filter(merchandiser=q.user, status__in=FOLLOWED_STATUSES, risk__in=AT_RISK).values(
         "id",
         "number",
         "ex_factory_date",
@@ -298,7 +343,6 @@ def chase_list(user: User, day: dt.date, *, horizon: int | None = None, calendar
                 currency=o["currency"],
             )
         )
-    rows.sort(key=lambda r: r.urgency)
     return rows
 
 
