@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "gendan.catalog",
     "gendan.sales",
     "gendan.followup",
+    "gendan.inventory",
+    "gendan.procurement",
     "gendan.demo",
 ]
 
@@ -204,6 +206,11 @@ GENDAN_CHASE_HORIZON = int(os.environ.get("GENDAN_CHASE_HORIZON", "3"))  # worki
 GENDAN_REFORECAST_AT = os.environ.get("GENDAN_REFORECAST_AT", "01:30")  # nightly re-forecast, company time
 GENDAN_DIGEST_AT = os.environ.get("GENDAN_DIGEST_AT", "07:30")  # morning chase digest e-mails, company time
 GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
+GENDAN_MATERIALS_MILESTONE = os.environ.get("GENDAN_MATERIALS_MILESTONE", "MIH")  # fed by purchase orders
+GENDAN_PO_APPROVAL_LIMIT = os.environ.get("GENDAN_PO_APPROVAL_LIMIT", "20000")  # POs above it need a manager
+GENDAN_SUPPLIER_LINK_DAYS = int(os.environ.get("GENDAN_SUPPLIER_LINK_DAYS", "60"))  # supplier links expire after
+# supplier scorecard weights (%): on time, quality, quantity, price, delivery place
+GENDAN_SCORECARD_WEIGHTS = os.environ.get("GENDAN_SCORECARD_WEIGHTS", "time:35,quality:30,quantity:15,price:10,place:10")
 GENDAN_PAGE_SIZE = 50
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -153,14 +154,25 @@ def test_material_pages(page_as, merchandiser) -> None:
             "unit": "m",
             "category": "fabric",
             "lead_time_days": "12",
+            "purchase_price": "18.5",
+            "purchase_currency": "CNY",
             "default_supplier": supplier.pk,
             "is_active": "on",
         },
     )
     assert created["Location"] == f"/catalog/materials/{Material.objects.get(code='M9').pk}/"
+    assert Material.objects.get(code="M9").purchase_price == Decimal("18.5")
     invalid = c.post(
         "/catalog/materials/add/",
-        {"code": "M 10", "name": "x", "unit": "m", "category": "fabric", "lead_time_days": "400"},
+        {
+            "code": "M 10",
+            "name": "x",
+            "unit": "m",
+            "category": "fabric",
+            "lead_time_days": "400",
+            "purchase_price": "1",
+            "purchase_currency": "CNY",
+        },
     )
     assert {"code", "lead_time_days"} <= set(invalid.context["form"].errors)
 

@@ -45,6 +45,8 @@ class MaterialForm(VersionedForm):
             "unit",
             "category",
             "lead_time_days",
+            "purchase_price",
+            "purchase_currency",
             "default_supplier",
             "is_active",
             "notes",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.catalog.choices import MaterialCategory, Unit
 from gendan.core.fields import VersionedModel, qty_field
+from gendan.core.money import Currency
 from gendan.partners.models import Supplier, code_validator
 
 __all__ = ["BomLine", "Material", "Product"]
@@ -78,6 +79,12 @@ class Material(VersionedModel):
         _("category"), max_length=20, choices=MaterialCategory.choices, default=MaterialCategory.RAW
     )
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), default=7, validators=[MaxValueValidator(365)])
+    purchase_price = models.DecimalField(
+        _("purchase price"), max_digits=14, decimal_places=4, default=0, validators=[MinValueValidator(0)]
+    )
+    purchase_currency = models.CharField(
+        _("purchase currency"), max_length=3, choices=Currency.choices, default=Currency.CNY
+    )
     default_supplier = models.ForeignKey(
         Supplier,
         verbose_name=_("default supplier"),

@@ -6,9 +6,11 @@ from typing import Literal
 from ninja import Field, Schema
 
 from gendan.catalog.choices import MaterialCategory, Unit
+from gendan.core.money import Currency
 
 UnitT = Literal[tuple(Unit.values)]  # type: ignore[valid-type]
 CategoryT = Literal[tuple(MaterialCategory.values)]  # type: ignore[valid-type]
+CurrencyT = Literal[tuple(Currency.values)]  # type: ignore[valid-type]
 
 
 class ProductIn(Schema):
@@ -113,6 +115,8 @@ class MaterialIn(Schema):
     unit: UnitT = Unit.PCS.value
     category: CategoryT = MaterialCategory.RAW.value
     lead_time_days: int = Field(7, description="Purchase lead time in calendar days")
+    purchase_price: Decimal = Field(Decimal(0), ge=0, description="Agreed purchase price per unit")
+    purchase_currency: CurrencyT = "CNY"
     default_supplier_id: int | None = None
     notes: str = ""
     is_active: bool = True
@@ -126,6 +130,8 @@ class MaterialPatch(Schema):
     unit: UnitT | None = None
     category: CategoryT | None = None
     lead_time_days: int | None = None
+    purchase_price: Decimal | None = Field(None, ge=0)
+    purchase_currency: CurrencyT | None = None
     default_supplier_id: int | None = None
     notes: str | None = None
     is_active: bool | None = None
@@ -139,6 +145,8 @@ class MaterialOut(Schema):
     unit: UnitT
     category: CategoryT
     lead_time_days: int
+    purchase_price: Decimal
+    purchase_currency: str
     default_supplier_id: int | None
     default_supplier_code: str | None
     notes: str

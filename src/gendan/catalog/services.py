@@ -44,6 +44,8 @@ MATERIAL_FIELDS = [
     "unit",
     "category",
     "lead_time_days",
+    "purchase_price",
+    "purchase_currency",
     "default_supplier",
     "notes",
     "is_active",

@@ -52,12 +52,14 @@ def record(
     changes: dict[str, Any] | None = None,
     message: str = "",
     related: models.Model | None = None,
+    actor: str = "",
 ) -> ObjectChange:
-    """Write one change record. `by` None means the system (a task or the CLI without a user)."""
+    """Write one change record. `by` None means the system (a task or the CLI without a user), or the outside party
+    named by `actor` (a supplier acting through its link)."""
     change = ObjectChange(
         time=clock.now(),
         user=by,
-        user_name=by.username if by else "system",
+        user_name=by.username if by else (actor[:150] or "system"),
         action=action,
         content_type=ContentType.objects.get_for_model(instance),
         object_id=instance.pk,

@@ -15,6 +15,7 @@ __all__ = [
     "CalendarDay",
     "CompanySettings",
     "Department",
+    "ExternalLink",
     "Notification",
     "ObjectChange",
     "Sequence",
@@ -183,6 +184,38 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExternalLink(models.Model):
+    """A link for an outside party (a supplier, a factory, a customer's contact): it shows that party exactly one
+    object and lets it do the few things that object allows, without an account.
+
+    The URL carries a signature of (id, nonce), so it cannot be guessed or altered; it stops working when it
+    expires or is revoked. Whatever is done through it is audited in the party's name.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    purpose = models.CharField(_("purpose"), max_length=30)
+    party = models.CharField(_("party"), max_length=200)
+    nonce = models.CharField(max_length=32)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    use_count = models.PositiveIntegerField(_("uses"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("external link")
+        verbose_name_plural = _("external links")
+        indexes = [models.Index(fields=["content_type", "object_id", "purpose"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} · {self.party}"
 
 
 def default_rest_weekdays() -> list[int]:

@@ -51,6 +51,7 @@ OWNER_ROLES = [
 ]
 
 EX_FACTORY_CODE = "EXF"
+MATERIALS_CODE = "MIH"  # materials in house: purchasing feeds its forecast; its plan is the need-by date
 
 # The default T&A template (标准跟单计划): code, Chinese name, English name, owning role,
 # offset in working days from the ex-factory date, predecessors as (code, lag in working days).

@@ -3,7 +3,8 @@
 - `backward_schedule` gives each milestone its planned date from the committed ex-factory date: its offset in
   working days on the company calendar, then pulled earlier where a successor needs it `lag` working days before.
 - `forecast` runs the forward pass: a milestone's forecast is its actual date when it has one, else the latest of
-  its plan, its recorded forecast (a promise), today when its plan has passed, and each predecessor's
+  its plan, its recorded forecast (a promise), the date another domain feeds it (purchase orders feed "materials in
+  house"), today when its plan has passed, and each predecessor's
   actual-or-forecast plus the lag.
 - `driving_chain` names the milestones that push the ex-factory forecast: the critical path of the slip, from
   the milestone that drives it.
@@ -34,7 +35,8 @@ class State:
 
     planned: dt.date
     actual: dt.date | None = None
-    promised: dt.date | None = None  # a recorded forecast, e.g. a supplier's promised date
+    promised: dt.date | None = None  # a recorded forecast, e.g. what a colleague promised
+    fed: dt.date | None = None  # a date another domain feeds, e.g. the latest promised delivery of its materials
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def forecast(specs: Iterable[Spec], states: Mapping[str, State], today: dt.date,
         if state.actual is not None:
             dates[code], driven_by[code] = state.actual, None
             continue
-        own = max(state.planned, state.promised or state.planned)
+        own = max(state.planned, state.promised or state.planned, state.fed or state.planned)
         if state.planned < today:
             own = max(own, calendar.next_working_day(today))
         best, by = own, None

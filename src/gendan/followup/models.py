@@ -90,7 +90,8 @@ class Milestone(VersionedModel, BilingualName):
     """One milestone of an order's plan (跟单节点): planned, forecast and actual dates, owner, status.
 
     `promised_date` is a forecast someone recorded (a supplier's promise); `forecast_date` is computed by the
-    forward pass from plans, promises, predecessors and today. `compressed` marks a planned date that was already
+    forward pass from plans, promises, fed dates, predecessors and today. `fed_date` is set by another domain's
+    service (purchasing feeds "materials in house"), never by hand. `compressed` marks a planned date that was already
     past when the plan was made.
     """
 
@@ -109,6 +110,9 @@ class Milestone(VersionedModel, BilingualName):
     actual_date = models.DateField(_("actual date"), null=True, blank=True)
     promised_date = models.DateField(_("promised date"), null=True, blank=True)
     forecast_note = models.CharField(_("forecast note"), max_length=300, blank=True)
+    # a date fed by another domain (purchase orders feed "materials in house" with their latest promised delivery)
+    fed_date = models.DateField(_("fed date"), null=True, blank=True)
+    fed_note = models.CharField(_("fed by"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MilestoneStatus.choices, default=MilestoneStatus.PENDING
     )

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from gendan.followup import engine
 from gendan.followup.choices import (
     DEFAULT_TEMPLATE,
     EX_FACTORY_CODE,
+    MATERIALS_CODE,
     OWNER_ROLES,
     Channel,
     MilestoneStatus,
@@ -61,6 +63,7 @@ class Row:
     forecast_date: dt.date | None
     actual_date: dt.date | None
     promised_date: dt.date | None
+    fed_date: dt.date | None
     status: str
     driven_by: str
     is_ex_factory: bool
@@ -74,6 +77,7 @@ ROW_FIELDS = [
     "forecast_date",
     "actual_date",
     "promised_date",
+    "fed_date",
     "status",
     "driven_by",
     "is_ex_factory",
@@ -100,7 +104,7 @@ def compute(
     rows: Sequence[Row], *, status: str, committed: dt.date, today: dt.date, calendar: WorkingCalendar
 ) -> Outcome:
     """Forecast one order's milestones; update `rows` in place and say which changed and what the order's risk is."""
-    states = {r.code: engine.State(r.planned_date, r.actual_date, r.promised_date) for r in rows}
+    states = {r.code: engine.State(r.planned_date, r.actual_date, r.promised_date, r.fed_date) for r in rows}
     result = engine.forecast(_specs(rows), states, today, calendar)
     changed = []
     for r in rows:
@@ -925,6 +929,48 @@ def log_follow_up(*, order: Order, by: User, data: dict[str, Any]) -> FollowUp:
         )
         reforecast(order)
     return follow_up
+
+
+# ---- dates fed by other domains ------------------------------------------------------------------------
+
+
+def materials_milestone_code() -> str:
+    """The milestone that purchasing feeds and whose plan is the materials' need-by date (GENDAN_MATERIALS_MILESTONE)."""
+    return str(getattr(settings, "GENDAN_MATERIALS_MILESTONE", MATERIALS_CODE))
+
+
+def feed_dates(*, code: str, dates: dict[int, tuple[dt.date | None, str]], by: User | None = None) -> int:
+    """Feed milestone `code` of each order ({order_id: (date or None, note)}): a domain's own forecast of it, such as
+    the latest promised delivery of an order's materials. The forecast takes it like a promise (never earlier than
+    the plan). Orders whose fed date or note changed are audited and re-forecast; returns how many changed."""
+    if not dates:
+        return 0
+    with transaction.atomic():
+        current = {
+            m.order_id: m
+            for m in Milestone.objects.filter(order_id__in=list(dates), code=code, actual_date__isnull=True)
+            .select_related("order")
+            .order_by()
+        }
+        changed: list[int] = []
+        for order_id, milestone in current.items():
+            date, note = dates[order_id]
+            note = note[:300] if date else ""
+            if (milestone.fed_date, milestone.fed_note) == (date, note):
+                continue
+            Milestone.objects.filter(pk=milestone.pk).update(fed_date=date, fed_note=note)
+            audit.record(
+                instance=milestone,
+                action=AuditAction.UPDATE,
+                by=by,
+                changes={"fed_date": [milestone.fed_date, date]},
+                message=note,
+                related=milestone.order,
+            )
+            changed.append(order_id)
+        if changed:
+            reforecast_orders(order_ids=sorted(changed))
+    return len(changed)
 
 
 # ---- order events --------------------------------------------------------------------------------------

@@ -1,0 +1,38 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from gendan.core.choices import Role
+
+
+class ProcurementConfig(AppConfig):
+    """Material requirements, purchase orders, supplier links, expediting, receiving and incoming inspection,
+    delay causes and supplier scorecards (物料需求、订购单、催单、收货检验、供应商评分)."""
+
+    name = "gendan.procurement"
+    label = "procurement"
+    verbose_name = _("Purchasing")
+
+    _view = [
+        "view_materialrequirement",
+        "view_requirementrun",
+        "view_purchaseorder",
+        "view_purchaseorderline",
+        "view_receipt",
+        "view_incominginspection",
+    ]
+    _buy = [*_view, "add_purchaseorder", "change_purchaseorder", "add_receipt", "change_materialrequirement"]
+    role_permissions = {
+        Role.MERCHANDISER: [*_view, "change_materialrequirement"],
+        Role.SALES: _view,
+        Role.PURCHASING: _buy,
+        Role.PLANNER: [*_view, "change_materialrequirement", "add_receipt"],
+        Role.QC: [*_view, "inspect_material", "add_receipt"],
+        Role.SHIPPING: _view,
+        Role.FINANCE: _view,
+        Role.MANAGER: [*_buy, "approve_purchaseorder", "inspect_material"],
+    }
+
+    def ready(self) -> None:
+        from gendan.procurement import hooks
+
+        hooks.connect()
