@@ -210,7 +210,9 @@ GENDAN_MATERIALS_MILESTONE = os.environ.get("GENDAN_MATERIALS_MILESTONE", "MIH")
 GENDAN_PO_APPROVAL_LIMIT = os.environ.get("GENDAN_PO_APPROVAL_LIMIT", "20000")  # POs above it need a manager
 GENDAN_SUPPLIER_LINK_DAYS = int(os.environ.get("GENDAN_SUPPLIER_LINK_DAYS", "60"))  # supplier links expire after
 # supplier scorecard weights (%): on time, quality, quantity, price, delivery place
-GENDAN_SCORECARD_WEIGHTS = os.environ.get("GENDAN_SCORECARD_WEIGHTS", "time:35,quality:30,quantity:15,price:10,place:10")
+GENDAN_SCORECARD_WEIGHTS = os.environ.get(
+    "GENDAN_SCORECARD_WEIGHTS", "time:35,quality:30,quantity:15,price:10,place:10"
+)
 GENDAN_PAGE_SIZE = 50
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

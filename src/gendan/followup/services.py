@@ -935,7 +935,7 @@ def log_follow_up(*, order: Order, by: User, data: dict[str, Any]) -> FollowUp:
 
 
 def materials_milestone_code() -> str:
-    """The milestone that purchasing feeds and whose plan is the materials' need-by date (GENDAN_MATERIALS_MILESTONE)."""
+    """The milestone purchasing feeds, whose plan is the materials' need-by date (GENDAN_MATERIALS_MILESTONE)."""
     return str(getattr(settings, "GENDAN_MATERIALS_MILESTONE", MATERIALS_CODE))
 
 
@@ -971,6 +971,33 @@ def feed_dates(*, code: str, dates: dict[int, tuple[dt.date | None, str]], by: U
         if changed:
             reforecast_orders(order_ids=sorted(changed))
     return len(changed)
+
+
+def complete_milestone(*, order_id: int, code: str, day: dt.date, note: str, by: User | None) -> bool:
+    """Record milestone `code` of the order as done on `day` because another domain's facts say so (every material
+    in stock: "materials in house"); False when there is no such open milestone."""
+    milestone = (
+        Milestone.objects.select_for_update()
+        .select_related("order")
+        .filter(order_id=order_id, code=code, actual_date__isnull=True, order__status__in=PLANNED_STATUSES)
+        .first()
+    )
+    if milestone is None:
+        return False
+    Milestone.objects.filter(pk=milestone.pk).update(
+        actual_date=day, promised_date=None, fed_date=None, fed_note="", version=F("version") + 1
+    )
+    FollowUp.objects.filter(milestone=milestone, closed_at__isnull=True).update(closed_at=clock.now())
+    audit.record(
+        instance=milestone,
+        action=AuditAction.UPDATE,
+        by=by,
+        changes={"actual_date": [None, day]},
+        message=note,
+        related=milestone.order,
+    )
+    reforecast(milestone.order)
+    return True
 
 
 # ---- order events --------------------------------------------------------------------------------------

@@ -133,16 +133,18 @@ def move(
     reference: str = "",
     order: Order | None = None,
     override: bool = False,
+    check: bool = True,
 ) -> StockMovement:
     """Record one stock movement and change the balance.
 
     `quantity` is the amount moved (positive) for a receipt, an issue or a return; an adjustment is signed (+ found,
     − lost) and needs a reason. An issue for an order takes that order's reservation first. Stock never goes below
-    zero, nor below what other orders reserved, unless `override` is asked by a user with the right.
+    zero, nor below what other orders reserved, unless `override` is asked by a user with the right. `check=False`
+    is for services that move stock as the consequence of their own, already checked, action (an inspection).
     """
     if kind not in MovementKind.values:
         raise ValidationError({"kind": _("Choose a valid kind of movement.")})
-    if by is not None:
+    if by is not None and check:
         ensure_can(by, "inventory.add_stockmovement")
     amount = qty(quantity)
     if amount == 0 or (kind != MovementKind.ADJUSTMENT and amount < 0):

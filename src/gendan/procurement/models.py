@@ -143,7 +143,9 @@ class PurchaseOrderLine(models.Model):
     quantity = qty_field(_("quantity"), validators=[MinValueValidator(Decimal("0.001"))])
     confirmed_qty = qty_field(_("confirmed quantity"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PCS)
-    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=4, validators=[MinValueValidator(0)])
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=14, decimal_places=4, validators=[MinValueValidator(0)]
+    )
     required_date = models.DateField(_("required date"))
     first_promised_date = models.DateField(_("first promised date"), null=True, blank=True)
     promised_date = models.DateField(_("promised date"), null=True, blank=True)
