@@ -14,6 +14,9 @@ urlpatterns = [
     path("catalog/", include("gendan.catalog.urls")),
     path("orders/", include("gendan.sales.urls")),
     path("follow-up/", include("gendan.followup.urls")),
+    path("inventory/", include("gendan.inventory.urls")),
+    path("purchasing/", include("gendan.procurement.urls")),
+    path("s/", include("gendan.procurement.supplier_urls")),
 ]
 
 if settings.DEBUG:

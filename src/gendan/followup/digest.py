@@ -34,8 +34,8 @@ def row_context(rank: int, row: ChaseRow) -> dict[str, Any]:
     return {
         "rank": rank,
         "kind": row.kind,
-        "kind_label": str(ChaseKind(row.kind).label) if row.kind in ChaseKind.values else row.kind,
-        "order_number": row.order_number,
+        "kind_label": str(ChaseKind(row.kind).label) if row.kind in ChaseKind.values else row.kind_label or row.kind,
+        "order_number": row.order_number or row.document,
         "milestone_code": row.milestone_code or "",
         "milestone_name": row.milestone_name,
         "due_date": row.due_date.isoformat(),

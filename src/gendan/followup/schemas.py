@@ -7,7 +7,7 @@ from ninja import Schema
 from pydantic import BaseModel, Field
 
 from gendan.core.choices import Role
-from gendan.followup.choices import Channel, ChaseKind, MilestoneStatus, Party
+from gendan.followup.choices import Channel, MilestoneStatus, Party
 from gendan.sales.choices import OrderStatus, Risk
 
 
@@ -92,8 +92,8 @@ class FollowUpPage(BaseModel):
 
 
 class ChaseRowOut(BaseModel):
-    kind: ChaseKind
-    order_id: int
+    kind: str = Field(description="milestone, follow_up, order, or another domain's kind such as purchase_line")
+    order_id: int | None
     order_number: str
     milestone_id: int | None
     milestone_code: str | None
@@ -108,6 +108,8 @@ class ChaseRowOut(BaseModel):
     amount: Decimal
     currency: str
     promised_date: dt.date | None = None
+    kind_label: str = ""
+    document: str = Field("", description="the document the row is about, e.g. a purchase order number")
 
 
 class LatestFollowUp(BaseModel):

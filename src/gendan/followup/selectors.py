@@ -98,8 +98,11 @@ def chase_user(viewer: User, username: str | None) -> User:
 
 @dataclass
 class ChaseRow:
+    """One thing to chase. `order_*` name the order it is about (None for a purchase line bought for stock);
+    other domains set `kind_label` (the badge) and `document` (e.g. the PO number)."""
+
     kind: str
-    order_id: int
+    order_id: int | None
     order_number: str
     milestone_id: int | None
     milestone_code: str | None
@@ -114,6 +117,8 @@ class ChaseRow:
     amount: Decimal
     currency: str
     promised_date: dt.date | None = None
+    kind_label: str = ""
+    document: str = ""
 
     @property
     def urgency(self) -> tuple:

@@ -1,7 +1,22 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.choices import Role
+
+
+def materials_section(request: Any, order: Any) -> dict[str, Any] | None:
+    """The order page's materials: requirements netted, what is to buy, the purchase lines bought for it."""
+    from gendan.procurement.views import materials_section_context
+
+    if not request.user.has_perm("procurement.view_materialrequirement"):
+        return None
+    return {
+        "template": "procurement/partials/_materials_section.html",
+        "context": materials_section_context(request, order),
+        "order": 110,  # after the T&A plan
+    }
 
 
 class ProcurementConfig(AppConfig):
@@ -33,6 +48,8 @@ class ProcurementConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from gendan.procurement import hooks
+        from gendan.procurement import hooks, selectors  # noqa: F401 - selectors registers the expediting rows
+        from gendan.sales.hub import register_section
 
         hooks.connect()
+        register_section(materials_section)

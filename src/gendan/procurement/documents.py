@@ -1,14 +1,16 @@
 """The purchase-order document (订购单) sent to the supplier: PDF (WeasyPrint) and .xlsx, in Chinese or English.
 
 Both render from the same rows (`_document`): each line's amount is its quantity × unit price rounded the way the
-PO's currency is written, and the total is the sum of those rounded amounts, so the document adds up as printed.
+PO's currency is written; the total is rounded from the unrounded amounts, as the purchasing services compute the
+PO's `total_amount`, so the document shows the total the system approves and reports (it can differ by a cent from
+the sum of the rounded line amounts).
 """
 
 import datetime as dt
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +133,7 @@ def _document(po: PurchaseOrder, language: str) -> Document:
         approved_by=_person(po.approved_by),
         approved_on=timezone.localtime(po.approved_at).date() if po.approved_at else None,
         lines=lines,
-        total=sum((line.amount for line in lines), ZERO),
+        total=round_money(sum((line.quantity * line.unit_price for line in lines), ZERO), po.currency),
     )
 
 
@@ -144,7 +146,7 @@ def _decimals(value: Decimal, least: int = 0, most: int = PRICE_PLACES) -> int:
 
 def _number(value: Decimal, decimals: int) -> str:
     """A number for the active language, rounded (Django's number_format cuts extra decimals off) and grouped."""
-    rounded = value.quantize(Decimal(1).scaleb(-decimals)) if decimals else value.quantize(Decimal(1))
+    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
@@ -191,7 +193,6 @@ def po_html(po: PurchaseOrder, language: str) -> str:
         rows = [
             {
                 "line": line,
-                "quantity": _number(line.quantity, _decimals(line.quantity, most=3)),
                 "unit_price": _number(line.unit_price, _decimals(line.unit_price, least=places(currency))),
                 "amount": _number(line.amount, places(currency)),
             }
@@ -341,7 +342,7 @@ def _workbook(doc: Document) -> bytes:
     label = ws.cell(row=total_row, column=7, value=_("Total"))
     label.font = bold
     label.alignment = Alignment(horizontal="right")
-    total = ws.cell(row=total_row, column=8, value=round_money(doc.total, doc.currency))
+    total = ws.cell(row=total_row, column=8, value=doc.total)
     total.font = bold
     total.border = BOX
     total.number_format = _number_format(money_places)
@@ -357,14 +358,24 @@ def _workbook(doc: Document) -> bytes:
         ws.row_dimensions[row].height = 15 * max(1, min(po.notes.count("\n") + 1 + len(po.notes) // 90, 12))
         row += 2
 
-    ws.cell(row=row, column=1, value=_("Approved by")).font = bold
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-    ws.cell(row=row, column=3, value=_text(doc.approved_by))
-    ws.cell(row=row, column=7, value=_("Date")).font = bold
-    if doc.approved_on:
-        approved = ws.cell(row=row, column=9, value=doc.approved_on)
-        approved.number_format = DATE_FORMAT
-        approved.alignment = Alignment(horizontal="left")
+    signatures = [
+        (_("Approved by"), _text(doc.approved_by), doc.approved_on),
+        (_("Supplier confirmation"), None, None),  # signed and stamped by the supplier on the printout
+    ]
+    for offset, (label, name, date) in enumerate(signatures):
+        at = row + 2 * offset
+        ws.cell(row=at, column=1, value=label).font = bold
+        ws.cell(row=at, column=3, value=name)
+        ws.cell(row=at, column=7, value=_("Date")).font = bold
+        dated = ws.cell(row=at, column=9, value=date)
+        dated.number_format = DATE_FORMAT
+        dated.alignment = Alignment(horizontal="left")
+        for first, end in ((1, 2), (3, 6), (7, 8), (9, 10)):
+            ws.merge_cells(start_row=at, start_column=first, end_row=at, end_column=end)
+        for col in range(3, 7):
+            ws.cell(row=at, column=col).border = Border(bottom=THIN)
+        for col in (9, 10):
+            ws.cell(row=at, column=col).border = Border(bottom=THIN)
 
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width

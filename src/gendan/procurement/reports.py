@@ -96,7 +96,11 @@ PRICE_POINTS_PER_PCT = Decimal(10)  # price score = 100 − 10 × |variance %|
 
 
 def _round1(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+    """Half-up to one decimal place; never "-0.0"."""
+    if value is None:
+        return None
+    rounded = value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+    return rounded if rounded else abs(rounded)
 
 
 def _dec(value: Any) -> Decimal:

@@ -1,0 +1,257 @@
+"""Read side of purchasing: requirements, purchase orders, inspections waiting, and the expediting rows (催单) that
+feed the chase list."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gendan.core import clock, links
+from gendan.core.exceptions import NotFound
+from gendan.core.models import ExternalLink
+from gendan.followup.selectors import ChaseQuery, ChaseRow, register_chase_source
+from gendan.procurement.choices import WITH_SUPPLIER, InspectionStatus, PoStatus
+from gendan.procurement.models import (
+    IncomingInspection,
+    MaterialRequirement,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Receipt,
+    RequirementRun,
+    SupplierShipment,
+)
+from gendan.sales.models import Order
+
+PURCHASE_LINE = "purchase_line"
+PO_SORTS = {
+    "number",
+    "-number",
+    "order_date",
+    "-order_date",
+    "supplier__code",
+    "-supplier__code",
+    "total_amount",
+    "-total_amount",
+    "status",
+    "-status",
+}
+
+
+def requirements_of(order: Order) -> list[MaterialRequirement]:
+    return list(
+        MaterialRequirement.objects.filter(order=order).select_related("material", "material__default_supplier")
+    )
+
+
+def last_run(order: Order) -> RequirementRun | None:
+    return RequirementRun.objects.filter(order=order).select_related("by").first()
+
+
+def purchase_lines_of(order: Order) -> list[PurchaseOrderLine]:
+    return list(
+        PurchaseOrderLine.objects.filter(order=order)
+        .exclude(purchase_order__status=PoStatus.CANCELLED)
+        .select_related("purchase_order__supplier", "material")
+        .order_by("material__code", "purchase_order__number")
+    )
+
+
+def po_list(filters: dict[str, Any] | None = None, *, sort: str = "-order_date") -> QuerySet[PurchaseOrder]:
+    filters = filters or {}
+    qs = PurchaseOrder.objects.select_related("supplier", "buyer", "ship_to")
+    if filters.get("q"):
+        q = filters["q"].strip()
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(supplier__code__icontains=q)
+            | Q(supplier__name__icontains=q)
+            | Q(lines__material__code__icontains=q)
+            | Q(lines__order__number__icontains=q)
+        ).distinct()
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("supplier"):
+        qs = qs.filter(supplier=filters["supplier"])
+    if filters.get("buyer"):
+        qs = qs.filter(buyer=filters["buyer"])
+    if filters.get("late"):
+        qs = qs.filter(pk__in=late_lines().values("purchase_order_id"))
+    if filters.get("order"):
+        qs = qs.filter(lines__order=filters["order"]).distinct()
+    return qs.order_by(sort if sort in PO_SORTS else "-order_date", "-id")
+
+
+def get_po(po_id: int) -> PurchaseOrder:
+    po = (
+        PurchaseOrder.objects.select_related("supplier", "buyer", "ship_to", "approved_by")
+        .prefetch_related(
+            Prefetch(
+                "lines", queryset=PurchaseOrderLine.objects.select_related("material", "order").order_by("position")
+            )
+        )
+        .filter(pk=po_id)
+        .first()
+    )
+    if po is None:
+        raise NotFound(_("There is no purchase order %(id)s.") % {"id": po_id})
+    return po
+
+
+def receipts_of(po: PurchaseOrder) -> list[Receipt]:
+    return list(
+        Receipt.objects.filter(purchase_order=po)
+        .select_related("location__warehouse", "received_by")
+        .prefetch_related("lines__po_line__material", "lines__inspection__inspector")
+    )
+
+
+def shipments_of(po: PurchaseOrder) -> list[SupplierShipment]:
+    return list(SupplierShipment.objects.filter(purchase_order=po).prefetch_related("lines__line__material"))
+
+
+def live_link(po: PurchaseOrder) -> tuple[ExternalLink, str] | None:
+    from gendan.procurement.services import LINK_PURPOSE
+
+    link = links.live_links(po, LINK_PURPOSE).first()
+    return (link, links.token_for(link)) if link else None
+
+
+def inspections(status: str | None = InspectionStatus.PENDING) -> QuerySet[IncomingInspection]:
+    qs = IncomingInspection.objects.select_related(
+        "receipt_line__receipt__purchase_order__supplier",
+        "receipt_line__receipt__location__warehouse",
+        "receipt_line__po_line__material",
+        "receipt_line__po_line__order",
+        "inspector",
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("receipt_line__receipt__received_date", "id")
+
+
+def get_inspection(inspection_id: int) -> IncomingInspection:
+    found = inspections(None).filter(pk=inspection_id).first()
+    if found is None:
+        raise NotFound(_("There is no inspection %(id)s.") % {"id": inspection_id})
+    return found
+
+
+def open_lines() -> QuerySet[PurchaseOrderLine]:
+    """Lines the supplier still owes: the PO is with it and not everything expected was accepted."""
+    return PurchaseOrderLine.objects.filter(purchase_order__status__in=WITH_SUPPLIER).filter(
+        Q(confirmed_qty__isnull=True, accepted_qty__lt=F("quantity"))
+        | Q(confirmed_qty__isnull=False, accepted_qty__lt=F("confirmed_qty"))
+    )
+
+
+def late_lines(day: dt.date | None = None) -> QuerySet[PurchaseOrderLine]:
+    """Open lines past their promised date (or required date when never promised)."""
+    day = day or clock.today()
+    return open_lines().filter(Q(promised_date__lt=day) | Q(promised_date__isnull=True, required_date__lt=day))
+
+
+def _po_url(po_id: int) -> str:
+    return reverse("procurement:po", args=[po_id])
+
+
+@register_chase_source
+def purchase_lines_to_chase(q: ChaseQuery) -> list[ChaseRow]:
+    """The buyer's expediting (催单): every late line; the working day before each promised date, a follow-up that
+    it ships (待发货前24小时跟进); a sent PO the supplier has not confirmed within two working days."""
+    day, calendar = q.day, q.calendar
+    rows: list[ChaseRow] = []
+    lines = (
+        open_lines()
+        .filter(purchase_order__buyer=q.user)
+        .values(
+            "id",
+            "position",
+            "quantity",
+            "confirmed_qty",
+            "accepted_qty",
+            "unit",
+            "required_date",
+            "promised_date",
+            "material__code",
+            "material__name",
+            "purchase_order_id",
+            "purchase_order__number",
+            "purchase_order__sent_at",
+            "purchase_order__supplier__code",
+            "purchase_order__currency",
+            "order_id",
+            "order__number",
+            "order__customer__tier",
+            "order__total_amount",
+        )
+    )
+    for line in lines:
+        promised, required = line["promised_date"], line["required_date"]
+        expected = line["confirmed_qty"] if line["confirmed_qty"] is not None else line["quantity"]
+        open_qty = expected - line["accepted_qty"]
+        supplier = line["purchase_order__supplier__code"]
+        what = f"#{line['position']} {line['material__code']} {line['material__name']}"
+        due = promised or required
+        if due < day:
+            late = calendar.between(due, day)
+            reason = _("%(supplier)s: %(what)s, %(open)s %(unit)s late by %(n)s working days (%(basis)s %(date)s)") % {
+                "supplier": supplier,
+                "what": line["material__code"],
+                "open": format(open_qty.normalize(), "f"),
+                "unit": line["unit"],
+                "n": late,
+                "basis": _("promised") if promised else _("required"),
+                "date": due.isoformat(),
+            }
+        elif promised is not None:
+            follow = calendar.previous_working_day(promised)
+            if follow > q.until:
+                continue
+            late = calendar.between(follow, day)
+            reason = _("%(supplier)s promised %(what)s for %(date)s: check the day before that it ships") % {
+                "supplier": supplier,
+                "what": line["material__code"],
+                "date": promised.isoformat(),
+            }
+            due = follow
+        else:
+            sent = line["purchase_order__sent_at"]
+            if sent is None:
+                continue
+            ask_by = calendar.add(timezone.localtime(sent).date(), 2)
+            if ask_by > q.until:
+                continue
+            late = calendar.between(ask_by, day)
+            reason = _("%(supplier)s has not confirmed %(what)s since %(sent)s: ask for a promised date") % {
+                "supplier": supplier,
+                "what": line["material__code"],
+                "sent": timezone.localtime(sent).date().isoformat(),
+            }
+            due = ask_by
+        rows.append(
+            ChaseRow(
+                kind=PURCHASE_LINE,
+                kind_label=_("Purchase line"),
+                document=line["purchase_order__number"],
+                order_id=line["order_id"],
+                order_number=line["order__number"] or "",
+                milestone_id=None,
+                milestone_code=None,
+                milestone_name=what,
+                due_date=due,
+                days_late=late,
+                reason=reason,
+                object_id=line["id"],
+                url=_po_url(line["purchase_order_id"]) + f"#line-{line['id']}",
+                customer=supplier,
+                tier=line["order__customer__tier"] or "normal",
+                amount=line["order__total_amount"] or Decimal(0),
+                currency=line["purchase_order__currency"],
+                promised_date=promised,
+            )
+        )
+    return rows
