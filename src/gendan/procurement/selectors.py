@@ -208,7 +208,7 @@ def purchase_lines_to_chase(q: ChaseQuery) -> list[ChaseRow]:
                 "date": due.isoformat(),
             }
         elif promised is not None:
-            follow = calendar.previous_working_day(promised)
+            follow = calendar.add(promised, -1)  # the working day before
             if follow > q.until:
                 continue
             late = calendar.between(follow, day)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gendan.procurement import views
+from gendan.procurement import report_views, views
 
 app_name = "procurement"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("requirements/", views.requirements, name="requirements"),
     path("from-requirements/", views.from_requirements, name="from_requirements"),
     path("orders/<int:order_id>/requirements/run/", views.requirements_run, name="requirements_run"),
+    path("scorecards/", report_views.scorecards, name="scorecards"),
+    path("scorecards/<int:supplier_id>/", report_views.scorecard, name="scorecard"),
+    path("delays/", report_views.delays, name="delays"),
     path("inspections/", views.inspection_list, name="inspection_list"),
     path("inspections/<int:inspection_id>/", views.inspection_detail, name="inspection"),
     path("<int:po_id>/", views.po_detail, name="po"),
