@@ -97,3 +97,23 @@ def test_gross_requirements_round_up_to_the_unit_precision(world, confirmed):
     world.product.bom_lines.filter(material=world.fabric).update(qty_per_unit=Decimal("0.333"), scrap_pct=Decimal("1"))
     order = confirmed(quantity=7)
     assert reqs(order)["FAB"].required_qty == Decimal("2.355")  # 7 × 0.333 × 1.01 = 2.35431 → up
+
+
+def test_the_command_and_the_nightly_job_net_every_order(world, confirmed):
+    import io
+
+    from django.core.management import call_command
+
+    from gendan.procurement.tasks import nightly_requirements
+
+    order = confirmed(quantity=100)
+    world.stock(world.fabric, 10)
+    out = io.StringIO()
+    call_command("requirements", "--order", order.number, stdout=out)
+    assert "FAB: allocated_stock_qty 0 → 10" in out.getvalue()
+    assert reqs(order)["FAB"].to_buy_qty == Decimal("143")
+    world.stock(world.fabric, 10)
+    counts = nightly_requirements.call()
+    assert counts["orders"] == 1
+    assert counts["changed"] == 1
+    assert reqs(order)["FAB"].allocated_stock_qty == Decimal("20")

@@ -49,7 +49,9 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         from gendan.procurement import hooks, selectors  # noqa: F401 - selectors registers the expediting rows
+        from gendan.procurement.tasks import register_jobs
         from gendan.sales.hub import register_section
 
         hooks.connect()
+        register_jobs()
         register_section(materials_section)

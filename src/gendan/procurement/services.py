@@ -1271,7 +1271,12 @@ def order_ids_for_material(material_id: int) -> list[int]:
 
 def rerun_all(*, by: User | None = None, batch_size: int = 1000) -> dict[str, int]:
     """Re-net every order that needs materials (the nightly run, and `gendan requirements`)."""
-    ids = list(Order.objects.filter(status__in=REQUIRING_STATUSES).order_by("pk").values_list("pk", flat=True))
+    # most urgent first, so that across batches the earliest orders take free stock first
+    ids = list(
+        Order.objects.filter(status__in=REQUIRING_STATUSES)
+        .order_by("ex_factory_date", "pk")
+        .values_list("pk", flat=True)
+    )
     changed = 0
     for start in range(0, len(ids), batch_size):
         changed += len(run_requirements(order_ids=ids[start : start + batch_size], by=by, reason=_("Nightly run")))
