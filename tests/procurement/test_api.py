@@ -108,10 +108,11 @@ def test_documents_and_scorecard(world, confirmed, api_as):
     order = confirmed(quantity=10)
     po = api_as(world.buyer).post("/purchase-orders/from-requirements", {"order_ids": [order.pk]}).json()
     po_id = po["purchase_orders"][0]["id"]
-    pdf = api_as(world.buyer).get(f"/purchase-orders/{po_id}/document", format="pdf", language="zh-hans")
+    pdf = api_as(world.buyer).get(f"/purchase-orders/{po_id}/document.pdf", lang="zh")
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
-    xlsx = api_as(world.buyer).get(f"/purchase-orders/{po_id}/document", format="xlsx", language="en")
+    xlsx = api_as(world.buyer).get(f"/purchase-orders/{po_id}/document.xlsx", lang="en")
+    assert api_as(world.buyer).get(f"/purchase-orders/{po_id}/document.pdf", lang="fr").status_code == 422
     assert xlsx.content[:2] == b"PK"
     card = api_as(world.buyer).get(
         f"/suppliers/{world.supplier.pk}/scorecard", **{"from": "2026-01-01", "to": "2026-11-24"}
@@ -134,3 +135,24 @@ def test_the_order_list_of_purchase_orders_and_waiting_inspections(world, confir
     assert api_as(world.qc).get("/inspections").json() == []
     assert not IncomingInspection.objects.exists()
     assert Order.objects.get(pk=order.pk).ex_factory_date == dt.date(2027, 2, 15)
+
+
+def test_supplier_links_are_listed_made_and_withdrawn(world, confirmed, api_as, client):
+    order = confirmed(quantity=10)
+    buyer = api_as(world.buyer)
+    po = buyer.post("/purchase-orders/from-requirements", {"order_ids": [order.pk]}).json()["purchase_orders"][0]
+    assert buyer.post(f"/purchase-orders/{po['id']}/links").status_code == 409  # a draft is not with the supplier
+    buyer.post(f"/purchase-orders/{po['id']}/approve")
+    first = buyer.post(f"/purchase-orders/{po['id']}/send").json()["supplier_link"]
+    made = buyer.post(f"/purchase-orders/{po['id']}/links")
+    assert made.status_code == 201
+    link = made.json()
+    assert {"id", "url", "expires_at"} <= set(link)
+    assert [row["id"] for row in buyer.get(f"/purchase-orders/{po['id']}/links").json()] == [link["id"]]
+    assert [row["url"] for row in buyer.get(f"/purchase-orders/{po['id']}").json()["links"]] == [link["url"]]
+    assert client.get(first).status_code == 410  # the new link withdrew the first
+    assert client.get(link["url"]).status_code == 200
+    assert api_as(world.merchandiser).delete(f"/links/{link['id']}").status_code == 403
+    assert buyer.delete(f"/links/{link['id']}").status_code == 200
+    assert client.get(link["url"]).status_code == 410
+    assert buyer.get(f"/purchase-orders/{po['id']}/links").json() == []

@@ -122,15 +122,15 @@ def test_the_buyer_chases_late_lines_and_the_day_before_each_promise(world, conf
         by=world.buyer,
         lines=[{"line_id": fab.pk, "promised_date": "2026-11-26"}, {"line_id": btn.pk, "promised_date": "2026-11-30"}],
     )
-    rows = [r for r in chase_list(world.buyer, clock.today()) if r.kind == "purchase_line"]
+    rows = [r for r in chase_list(world.buyer, clock.today()) if r.kind == "po_line"]
     assert [r.object_id for r in rows] == [fab.pk, btn.pk]  # the day before 11-26 is 11-25 (in the horizon)
     assert rows[0].due_date == dt.date(2026, 11, 25)
     assert rows[0].document == po.number
     dashboard = page_as(world.buyer).get("/").content.decode()
-    assert f'id="chase-purchase_line-{fab.pk}"' in dashboard
+    assert f'id="chase-po_line-{fab.pk}"' in dashboard
     assert po.number in dashboard
     with clock.frozen(dt.date(2026, 11, 27)):
-        late = [r for r in chase_list(world.buyer, clock.today()) if r.kind == "purchase_line"]
+        late = [r for r in chase_list(world.buyer, clock.today()) if r.kind == "po_line"]
     assert late[0].object_id == fab.pk
     assert late[0].days_late > 0
     assert "late" in late[0].reason

@@ -111,3 +111,19 @@ def calendar_put(request: HttpRequest, data: CalendarIO):
         working_days=[(d.date, d.name) for d in data.working_days],
     )
     return _calendar_out()
+
+
+@router.delete("/links/{link_id}", response=dict, tags=["links"])
+def link_revoke(request: HttpRequest, link_id: int):
+    """Withdraw an external link (a supplier's, a factory's...): it stops working at once. Needs the right to change
+    the object it shows."""
+    from gendan.core import links
+    from gendan.core.exceptions import NotFound
+    from gendan.core.models import ExternalLink
+
+    link = ExternalLink.objects.select_related("content_type").filter(pk=link_id).first()
+    if link is None:
+        raise NotFound(_("There is no link %(id)s.") % {"id": link_id})
+    require_perm(request, f"{link.content_type.app_label}.change_{link.content_type.model}")
+    links.revoke(link=link, by=request.user)
+    return {"id": link.pk, "revoked_at": link.revoked_at}

@@ -58,5 +58,12 @@ class TransitionNotAllowed(Conflict):
     code = "transition_not_allowed"
 
 
-class InsufficientQuantity(Conflict):
+class InsufficientQuantity(Conflict, ValidationError):
+    """Taking more than is available now (stock, a reservation, capacity): 409 in the API, a field error on pages."""
+
     code = "insufficient_quantity"
+
+    def __init__(self, errors: dict[str, list[str] | str] | str, message: str = "") -> None:
+        ValidationError.__init__(self, errors, message)
+        if not message:
+            self.message = "; ".join(m for msgs in self.errors.values() for m in msgs)

@@ -92,7 +92,7 @@ class FollowUpPage(BaseModel):
 
 
 class ChaseRowOut(BaseModel):
-    kind: str = Field(description="milestone, follow_up, order, or another domain's kind such as purchase_line")
+    kind: str = Field(description="milestone, follow_up, order, or another domain's kind such as po_line")
     order_id: int | None
     order_number: str
     milestone_id: int | None

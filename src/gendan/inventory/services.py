@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from gendan.catalog.models import Material, Product
 from gendan.core import audit, clock, editing
 from gendan.core.choices import AuditAction
-from gendan.core.exceptions import PermissionDenied, ValidationError
+from gendan.core.exceptions import InsufficientQuantity, PermissionDenied, ValidationError
 from gendan.core.models import User
 from gendan.core.services import ensure_can
 from gendan.inventory.choices import MovementKind
@@ -185,7 +185,7 @@ def move(
                 "loc": location,
                 "orders": _reservations_text(stock, order),
             }
-        raise ValidationError({"quantity": message})
+        raise InsufficientQuantity({"quantity": message})
     if own is not None and released:
         own.quantity -= released
         stock.reserved -= released

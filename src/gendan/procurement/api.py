@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from gendan.core import clock
+from gendan.core import clock, links
 from gendan.core.apiutils import require_perm
 from gendan.core.exceptions import NotFound, ValidationError
 from gendan.partners.models import Supplier
@@ -22,6 +22,8 @@ from gendan.procurement.schemas import (
     FromRequirementsOut,
     InspectionOut,
     InspectionResultIn,
+    LinkOut,
+    PoDetail,
     PoIn,
     PoLineOut,
     PoOut,
@@ -176,10 +178,12 @@ def po_from_requirements(request: HttpRequest, data: FromRequirementsIn):
     return Status(201, {"purchase_orders": [_fresh(po) for po in pos], "messages": messages})
 
 
-@router.get("/purchase-orders/{po_id}", response=PoOut)
+@router.get("/purchase-orders/{po_id}", response=PoDetail)
 def po_detail(request: HttpRequest, po_id: int):
+    """One PO with its lines and its live supplier links."""
     require_perm(request, "procurement.view_purchaseorder")
-    return po_dict(_po(po_id))
+    po = _po(po_id)
+    return {**po_dict(po), "links": [link_dict(request, link) for link in links.live_links(po, services.LINK_PURPOSE)]}
 
 
 @router.patch("/purchase-orders/{po_id}", response=PoOut)
@@ -201,7 +205,8 @@ def po_approve(request: HttpRequest, po_id: int):
 
 @router.post("/purchase-orders/{po_id}/send", response=PoSent)
 def po_send(request: HttpRequest, po_id: int):
-    """Send an approved PO; the answer carries the supplier's link (valid GENDAN_SUPPLIER_LINK_DAYS days)."""
+    """Send an approved PO; the answer carries the supplier's link (valid GENDAN_SUPPLIER_LINK_DAYS days; also in
+    `GET /purchase-orders/{id}/links`)."""
     require_perm(request, "procurement.change_purchaseorder")
     po, token = services.send(po=_po(po_id), by=request.user)
     return {**_fresh(po), "supplier_link": supplier_url(request, token)}
@@ -238,24 +243,69 @@ def po_delay_cause(request: HttpRequest, po_id: int, line_id: int, data: DelayCa
     return po_dict(_po(po_id))
 
 
-@router.get("/purchase-orders/{po_id}/document")
-def po_document(request: HttpRequest, po_id: int, format: str = "pdf", language: str = ""):  # noqa: A002
-    """The PO to send to the supplier: `format` pdf or xlsx, `language` zh-hans or en (default: yours)."""
+LANGS = {"zh": "zh-hans", "en": "en", "zh-hans": "zh-hans"}
+
+
+def _language(request: HttpRequest, lang: str) -> str:
+    if not lang:
+        return getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE
+    if lang not in LANGS:
+        raise ValidationError({"lang": _("Choose zh or en.")})
+    return LANGS[lang]
+
+
+@router.get("/purchase-orders/{po_id}/document.pdf")
+def po_document_pdf(request: HttpRequest, po_id: int, lang: str = ""):
+    """The PO to send to the supplier, as PDF: `lang` zh or en (default: yours)."""
     require_perm(request, "procurement.view_purchaseorder")
     po = _po(po_id)
-    language = language or getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE
-    if language not in dict(settings.LANGUAGES):
-        raise ValidationError({"language": _("Choose zh-hans or en.")})
-    if format == "pdf":
-        body, content_type = documents.po_pdf(po, language), "application/pdf"
-    elif format == "xlsx":
-        body = documents.po_xlsx(po, language)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        raise ValidationError({"format": _("Choose pdf or xlsx.")})
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{documents.po_filename(po, format)}"'
+    response = HttpResponse(documents.po_pdf(po, _language(request, lang)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.po_filename(po, "pdf")}"'
     return response
+
+
+@router.get("/purchase-orders/{po_id}/document.xlsx")
+def po_document_xlsx(request: HttpRequest, po_id: int, lang: str = ""):
+    """The PO to send to the supplier, as an Excel workbook: `lang` zh or en (default: yours)."""
+    require_perm(request, "procurement.view_purchaseorder")
+    po = _po(po_id)
+    response = HttpResponse(
+        documents.po_xlsx(po, _language(request, lang)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{documents.po_filename(po, "xlsx")}"'
+    return response
+
+
+# ---- the supplier's link ---------------------------------------------------------------------------------
+
+
+@router.get("/purchase-orders/{po_id}/links", response=list[LinkOut])
+def po_links(request: HttpRequest, po_id: int):
+    """The PO's live supplier links."""
+    require_perm(request, "procurement.view_purchaseorder")
+    po = _po(po_id)
+    return [link_dict(request, link) for link in links.live_links(po, services.LINK_PURPOSE)]
+
+
+@router.post("/purchase-orders/{po_id}/links", response={201: LinkOut})
+def po_link_create(request: HttpRequest, po_id: int):
+    """A new supplier link for a sent PO (the earlier one is withdrawn): send its `url` to the supplier."""
+    require_perm(request, "procurement.change_purchaseorder")
+    po = _po(po_id)
+    services.new_link(po=po, by=request.user)
+    return Status(201, link_dict(request, links.live_links(po, services.LINK_PURPOSE).first()))
+
+
+def link_dict(request: HttpRequest, link: Any) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "url": supplier_url(request, links.token_for(link)),
+        "party": link.party,
+        "expires_at": link.expires_at,
+        "last_used_at": link.last_used_at,
+        "use_count": link.use_count,
+    }
 
 
 def supplier_url(request: HttpRequest, token: str) -> str:

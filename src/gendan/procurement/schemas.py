@@ -108,6 +108,19 @@ class PoSent(PoOut):
     supplier_link: str = Field(description="the signed link to give the supplier (shown once per send)")
 
 
+class LinkOut(BaseModel):
+    id: int
+    url: str = Field(description="the page the supplier opens (no account needed)")
+    party: str
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    use_count: int
+
+
+class PoDetail(PoOut):
+    links: list[LinkOut] = Field(description="the live supplier links")
+
+
 class PoPage(BaseModel):
     items: list[PoOut]
     count: int

@@ -26,7 +26,7 @@ from gendan.procurement.models import (
 )
 from gendan.sales.models import Order
 
-PURCHASE_LINE = "purchase_line"
+PURCHASE_LINE = "po_line"  # the chase-list kind (API.md)
 PO_SORTS = {
     "number",
     "-number",
