@@ -169,7 +169,9 @@ def _actions(po: PurchaseOrder, user: Any) -> list[dict[str, Any]]:
         actions.append({"action": "send", "label": _("Send to supplier"), "style": "btn-primary"})
         actions.append({"action": "reopen", "label": _("Back to draft"), "style": ""})
     if po.status in (PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED):
-        actions.append({"action": "close", "label": _("Close"), "style": "", "needs_reason": True})
+        actions.append(
+            {"action": "close", "label": _("Close"), "style": "", "needs_reason": True, "reason_required": False}
+        )
     if po.status in (PoStatus.DRAFT, PoStatus.APPROVED, *WITH_SUPPLIER) and not any(
         line.received_qty for line in po.lines.all()
     ):
