@@ -70,6 +70,6 @@ class ReceiptHeaderForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    date_to = forms.DateField(label=_("To"), widget=DateInput(), required=False)
+    date_from = forms.DateField(label=pgettext_lazy("period", "From"), widget=DateInput(), required=False)
+    date_to = forms.DateField(label=pgettext_lazy("period", "To"), widget=DateInput(), required=False)
     supplier = forms.ModelChoiceField(label=_("Supplier"), required=False, queryset=Supplier.objects.all())

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gendan.catalog.models import BomLine, Material
 from gendan.core import audit, clock, links
@@ -522,9 +523,9 @@ def update_purchase_order(*, po: PurchaseOrder, by: User, version: int | None, d
         {*header, *data} - {"notes", "payment_terms", "ship_to", "order_date"}
     )
     if draft_only and locked.status != PoStatus.DRAFT:
-        raise _refuse(locked, _("changed (only a draft's lines, supplier and currency change)"))
+        raise _refuse(locked, pgettext("po action", "changed (only a draft's lines, supplier and currency change)"))
     if locked.status in (PoStatus.CLOSED, PoStatus.CANCELLED, PoStatus.RECEIVED):
-        raise _refuse(locked, _("changed"))
+        raise _refuse(locked, pgettext("po action", "changed"))
     before = audit.snapshot(locked, [f for f in header if f != "buyer"])
     orders_before = set(locked.lines.exclude(order=None).values_list("order_id", flat=True))
     for name, value in header.items():
@@ -566,7 +567,10 @@ def _orders_of(po: PurchaseOrder) -> set[int]:
 
 def _move(po: PurchaseOrder, to: str, *, by: User | None, actor: str = "", message: str = "", **stamps: Any) -> None:
     if to not in PO_TRANSITIONS[po.status]:
-        raise _refuse(po, str(PoStatus(to).label).lower())
+        raise TransitionNotAllowed(
+            _("%(number)s is %(status)s: it cannot become %(target)s.")
+            % {"number": po.number, "status": po.get_status_display(), "target": PoStatus(to).label}
+        )
     old = po.status
     po.status = to
     for name, value in stamps.items():
@@ -648,7 +652,7 @@ def new_link(*, po: PurchaseOrder, by: User) -> str:
     _ensure_buyer(by)
     locked = _lock(po)
     if locked.status not in WITH_SUPPLIER:
-        raise _refuse(locked, _("shared with the supplier"))
+        raise _refuse(locked, pgettext("po action", "shared with the supplier"))
     _link, token = links.create_link(
         target=locked, purpose=LINK_PURPOSE, party=str(locked.supplier), by=by, days=supplier_link_days()
     )
@@ -674,7 +678,7 @@ def cancel(*, po: PurchaseOrder, by: User, reason: str) -> PurchaseOrder:
         raise ValidationError({"reason": _("Say why the purchase order is cancelled.")})
     locked = _lock(po)
     if locked.lines.filter(received_qty__gt=0).exists():
-        raise _refuse(locked, _("cancelled (goods were received: close it instead)"))
+        raise _refuse(locked, pgettext("po action", "cancelled (goods were received: close it instead)"))
     _move(locked, PoStatus.CANCELLED, by=by, message=reason, cancel_reason=reason[:300])
     for link in links.live_links(locked, LINK_PURPOSE):
         links.revoke(link=link, by=by)
@@ -692,7 +696,7 @@ def close(*, po: PurchaseOrder, by: User, reason: str = "") -> PurchaseOrder:
     if IncomingInspection.objects.filter(
         receipt_line__po_line__purchase_order=locked, status=InspectionStatus.PENDING
     ).exists():
-        raise _refuse(locked, _("closed while goods wait for inspection"))
+        raise _refuse(locked, pgettext("po action", "closed while goods wait for inspection"))
     _move(locked, PoStatus.CLOSED, by=by, message=reason, closed_at=clock.now())
     for link in links.live_links(locked, LINK_PURPOSE):
         links.revoke(link=link, by=by)
@@ -866,7 +870,7 @@ def supplier_confirm(
     locked = _lock(po)
     _check_link(locked, link)
     if locked.status not in WITH_SUPPLIER:
-        raise _refuse(locked, _("confirmed"))
+        raise _refuse(locked, pgettext("po action", "confirmed"))
     missing = {li.pk for li in locked.lines.all()} - {
         int(i["line_id"]) for i in lines if str(i.get("line_id") or "").isdigit()
     }
@@ -899,7 +903,7 @@ def record_promise(*, po: PurchaseOrder, by: User, lines: list[dict[str, Any]], 
     _ensure_buyer(by)
     locked = _lock(po)
     if locked.status not in WITH_SUPPLIER:
-        raise _refuse(locked, _("chased (it is not with the supplier)"))
+        raise _refuse(locked, pgettext("po action", "chased (it is not with the supplier)"))
     _apply_promises(locked, lines, by=by, actor="", note=(note or "").strip()[:300])
     PurchaseOrderLine.objects.filter(pk__in=[int(i["line_id"]) for i in lines]).update(last_chased_at=clock.now())
     _status_after_promises(locked)
@@ -969,7 +973,7 @@ def declare_shipment(
         _ensure_buyer(by)
         actor = ""
     if locked.status not in WITH_SUPPLIER:
-        raise _refuse(locked, _("shipped"))
+        raise _refuse(locked, pgettext("po action", "shipped"))
     today = clock.today()
     ship_date = _date(data.get("ship_date"), "ship_date", required=True)
     expected = _date(data.get("expected_date"), "expected_date")
@@ -1052,7 +1056,7 @@ def receive(*, po: PurchaseOrder, by: User, data: dict[str, Any]) -> Receipt:
     ensure_can(by, "procurement.add_receipt", _("You may not receive goods."))
     locked = _lock(po)
     if locked.status not in WITH_SUPPLIER and locked.status != PoStatus.RECEIVED:
-        raise _refuse(locked, _("received against"))
+        raise _refuse(locked, pgettext("po action", "received against"))
     today = clock.today()
     received_date = _date(data.get("received_date"), "received_date") or today
     if received_date > today:
