@@ -100,6 +100,11 @@ def test_a_late_supplier_promise_moves_materials_in_house_and_puts_the_order_at_
     assert "supplier link" in change.user_name
     line = po.lines.first()
     assert line.first_promised_date == late
+    from gendan.core.models import Notification
+
+    note = Notification.objects.get(recipient=world.buyer)
+    assert note.title == f"S1 confirmed {po.number}"
+    assert "FAB promised for" in note.body
 
 
 def test_receiving_waits_for_inspection_then_accepted_goes_to_stock_for_the_order(world, confirmed):

@@ -2,10 +2,12 @@
 inspection, the chase list's expediting rows."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from gendan.core import clock
+from gendan.core.models import Notification
 from gendan.followup.selectors import chase_list
 from gendan.procurement import services
 from gendan.procurement.choices import PoStatus
@@ -67,6 +69,19 @@ def test_the_supplier_page_works_without_an_account_and_only_for_its_po(world, c
     assert client.post(f"/s/po/{token}/", data)["Location"] == f"/s/po/{token}/"
     po.refresh_from_db()
     assert po.status == PoStatus.CONFIRMED
+    fab = po.lines.get(material=world.fabric)
+    shipped = client.post(
+        f"/s/po/{token}/",
+        {"action": "ship", "ship_date": "2026-11-24", "carrier": "SF", "tracking": "SF123", f"ship-{fab.pk}": "15.3"},
+    )
+    assert shipped.status_code == 302
+    assert po.shipments.get().lines.get().quantity == Decimal("15.3")
+    assert Notification.objects.filter(recipient=world.buyer, title=f"S1 shipped {po.number}").exists()
+    assert "SF123" in client.get(f"/s/po/{token}/").content.decode()
+    refused = client.post(
+        f"/s/po/{token}/", {"action": "ship", "ship_date": "2026-11-24"}, follow=True, headers={"accept-language": "en"}
+    )
+    assert "at least one line" in refused.content.decode()
     assert client.get(f"/s/po/{token}x/").status_code == 410
     assert client.get(f"/purchasing/{po.pk}/").status_code == 302  # the staff page needs a login
 
@@ -92,6 +107,7 @@ def test_receiving_and_inspecting_through_the_pages(world, confirmed, page_as):
     assert done.status_code == 302
     inspection = IncomingInspection.objects.get()
     qc = page_as(world.qc)
+    assert f"/purchasing/inspections/{inspection.pk}/" in qc.get("/").content.decode()  # the dashboard panel
     assert "15.3" in qc.get("/purchasing/inspections/").content.decode()
     result = qc.post(
         f"/purchasing/inspections/{inspection.pk}/",

@@ -1,9 +1,12 @@
 """The inbox: notify users, read and mark notifications. E-mail copies go out after commit."""
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
 
 from gendan.core import clock
 from gendan.core.models import Notification, User
@@ -30,6 +33,20 @@ def notify(*, recipients: Iterable[User], title: str, body: str = "", url: str =
 
         transaction.on_commit(lambda: send_notification_email.enqueue(emails, title, body))
     return len(rows)
+
+
+def notify_in_their_language(
+    *, recipients: Iterable[User], title: Callable[[], str], body: Callable[[], str], url: str, actor: User | None
+) -> int:
+    """One notification per recipient, its title and body written in the recipient's own language."""
+    by_lang: dict[str, list[User]] = defaultdict(list)
+    for user in recipients:
+        by_lang[user.language or settings.LANGUAGE_CODE].append(user)
+    sent = 0
+    for lang, users in by_lang.items():
+        with translation.override(lang):
+            sent += notify(recipients=users, title=title(), body=body(), url=url, actor=actor)
+    return sent
 
 
 def inbox_for(user: User) -> QuerySet[Notification]:

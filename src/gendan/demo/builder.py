@@ -3,30 +3,94 @@
 Deterministic: the same seed gives the same company. Orders are created on their own order date
 (the clock is frozen there), so numbers, audit times and reviews look like real history: the past
 six months of orders ship and close, the next four months are in review, confirmed or in production.
+
+Purchasing, receiving and the stores moved into Gendan `data.PURCHASING_SINCE_DAYS` ago: the stores were set up
+and counted then (the opening stock), and the orders bought from then on have their purchase orders. Orders are
+built in batches of neighbours: each is confirmed (its requirements are netted against the stock by the real
+signal), then the buyer buys for the batch on Mondays around their "materials ordered" dates, one PO per supplier
+for several orders; suppliers confirm through their links (a few late, a few never), deliveries are received,
+inspected by QC (a few rejected or accepted under concession) and go into stock for their orders; late lines get
+their delay cause, received POs are closed. Then each order lives the rest of its life: production issues its
+materials, it ships. Purchasing draws on its own random stream.
 """
 
 import datetime as dt
 import random
+from collections import defaultdict
 from collections.abc import Callable
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from gendan.catalog import services as catalog_services
 from gendan.catalog.models import Material, Product
 from gendan.core import clock
-from gendan.core.calendar import company_calendar
+from gendan.core.calendar import WorkingCalendar, company_calendar
 from gendan.core.models import User
 from gendan.core.services import create_user
 from gendan.demo import data
 from gendan.followup import services as followup_services
 from gendan.followup.models import Milestone
+from gendan.inventory import services as inventory_services
+from gendan.inventory.choices import MovementKind
+from gendan.inventory.models import Location, Reservation
 from gendan.partners import services as partner_services
 from gendan.partners.models import Customer, Supplier
+from gendan.procurement import selectors as procurement_selectors
+from gendan.procurement import services as procurement_services
+from gendan.procurement.choices import CAUSE_FAMILY, DelayFamily, Disposition, PoStatus
+from gendan.procurement.models import (
+    IncomingInspection,
+    MaterialRequirement,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ReceiptLine,
+)
 from gendan.sales import services as sales_services
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order, ReviewItem
+
+ZERO = Decimal(0)
+BATCH = 16  # orders built together, so that the buyer buys for several at once
+WHOLE_UNITS = {"pcs", "set", "pair", "dozen", "carton", "roll", "sheet"}
+# How suppliers behave (shares of purchase orders, or of lines where said).
+LATE_PROMISE = 0.08  # the supplier promises a PO after its need-by date
+NEVER_CONFIRMS = 0.08  # the supplier never answers through its link (it delivers all the same)
+PROMISE_PUSHED = 0.08  # of lines: chased, the supplier pushes its date out
+ON_TIME = 0.8  # delivered on (or a little before) the promised date
+WRONG_PLACE = 0.04  # of receipts: delivered to the finished-goods store
+CAUSE_GIVEN = 0.8  # of late lines: the buyer records why
+CLOSED_WHEN_RECEIVED = 0.8
+# Delay causes by family, weighted: mostly the supplier's doing, then ours, then communication.
+CAUSE_WEIGHTS = {DelayFamily.SUPPLIER: 55, DelayFamily.COMPANY: 30, DelayFamily.COMMUNICATION: 15}
+
+
+def _price(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01") if value >= 1 else Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def _amount(value: Decimal, unit: str, *, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """A quantity as a storekeeper counts it: whole pieces, tenths of a metre or kilogram."""
+    return value.quantize(Decimal(1) if unit in WHOLE_UNITS else Decimal("0.1"), rounding=rounding)
+
+
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+@dataclass
+class _Life:
+    """A confirmed order between its confirmation and the rest of its life."""
+
+    order: Order
+    target: str
+    order_date: dt.date
+    ex_factory: dt.date
+    lead: int
+    buy_day: dt.date
 
 
 class DemoBuilder:
@@ -41,6 +105,10 @@ class DemoBuilder:
         self.suppliers: dict[str, Supplier] = {}
         self.materials: dict[int, list[Material]] = {}
         self.products: list[tuple[Product, tuple[float, float]]] = []
+        self.buy_rng = random.Random(seed + 1)  # purchasing's own stream: it leaves the orders as they are
+        self.go_live = self.today - dt.timedelta(days=data.PURCHASING_SINCE_DAYS)
+        self.locations: dict[str, Location] = {}
+        self.bought = {"pos": 0, "receipts": 0, "inspections": 0}
 
     def at(self, day: dt.date):  # noqa: ANN201 - a context manager
         """Freeze the clock at noon of `day`, but never later than now (history is never in the future)."""
@@ -101,7 +169,15 @@ class DemoBuilder:
         for code, zh, en, kind, city in data.SUPPLIERS:
             supplier = partner_services.create_supplier(
                 by=by,
-                data={"code": code, "name": zh, "name_en": en, "kind": kind, "country": "CN", "city": city},
+                data={
+                    "code": code,
+                    "name": zh,
+                    "name_en": en,
+                    "kind": kind,
+                    "country": "CN",
+                    "city": city,
+                    "payment_terms": data.SUPPLIER_TERMS.get(code, ""),
+                },
             )
             self.suppliers[code] = supplier
             partner_services.create_contact(
@@ -121,7 +197,8 @@ class DemoBuilder:
         seq = 0
         for idx, (category, stem, specs, unit, lead, supplier_code) in enumerate(data.MATERIAL_FAMILIES):
             family: list[Material] = []
-            for spec in specs:
+            base = Decimal(data.MATERIAL_PRICES[stem])
+            for n, spec in enumerate(specs):
                 seq += 1
                 family.append(
                     catalog_services.create_material(
@@ -134,6 +211,7 @@ class DemoBuilder:
                             "category": category,
                             "lead_time_days": lead + self.rng.randint(-2, 4),
                             "default_supplier": self.suppliers[supplier_code],
+                            "purchase_price": _price(base * (1 + Decimal("0.06") * n)),
                         },
                     )
                 )
@@ -155,6 +233,7 @@ class DemoBuilder:
                         "category": category,
                         "lead_time_days": lead + self.rng.randint(0, 6),
                         "default_supplier": self.suppliers[supplier_code],
+                        "purchase_price": _price(Decimal(data.MATERIAL_PRICES[stem]) * Decimal("1.05")),
                     },
                 )
             )
@@ -205,6 +284,36 @@ class DemoBuilder:
             self.products.append((product, price_range))
         self.log(f"materials: {seq}, products: {len(self.products)}")
 
+    def build_stores(self) -> None:
+        """The material store (racks by category) and the finished-goods store, with the material store's opening
+        stock (the count when purchasing moved into Gendan): most trims and packaging, some of the fabrics."""
+        by = self.users["manager"]
+        for code, name, address, places in data.WAREHOUSES:
+            warehouse = inventory_services.create_warehouse(
+                by=by, data={"code": code, "name": name, "address": address}, locations=()
+            )
+            for place, label in places:
+                self.locations[place] = inventory_services.add_location(
+                    warehouse=warehouse, by=by, data={"code": place, "name": label}
+                )
+        stocked = 0
+        for family in self.materials.values():
+            for material in family:
+                quantity = data.OPENING_STOCK.get((material.name, material.spec))
+                if quantity is None:
+                    continue
+                inventory_services.move(
+                    kind=MovementKind.RECEIPT,
+                    item=material,
+                    location=self.locations[self.buy_rng.choice(data.STORE_RACKS[material.category])],
+                    quantity=Decimal(quantity),
+                    by=by,
+                    reason=data.OPENING_STOCK_REASON,
+                    reference=data.OPENING_STOCK_REASON,
+                )
+                stocked += 1
+        self.log(f"warehouses: {len(data.WAREHOUSES)}, locations: {len(self.locations)}, materials in stock: {stocked}")
+
     # -- orders --------------------------------------------------------------------------------------
     def _review(self, order: Order, *, reject_topic: str | None = None) -> Order:
         """Submit and answer every review item as the right department's user."""
@@ -238,8 +347,18 @@ class DemoBuilder:
             return self.rng.choice([OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION])
         return self.rng.choice([OrderStatus.DRAFT, OrderStatus.IN_REVIEW, OrderStatus.CONFIRMED, OrderStatus.CONFIRMED])
 
-    def _one_order(self, n: int) -> None:
+    def _first_date(self, n: int) -> dt.date:
+        """The earliest order date order `n` can have."""
+        span_start = self.today - dt.timedelta(days=182)
+        return span_start + dt.timedelta(days=int(n * (182 + 122) / self.order_count)) - _days(85)
+
+    def _start_order(self, n: int) -> _Life | None:
+        """Order `n` from its creation through review to its confirmation (and a change after it); None when it
+        goes no further."""
         rng = self.rng
+        if not self.locations and self._first_date(n) >= self.go_live - _days(45):
+            with self.at(self.go_live):  # purchasing and stock move into Gendan
+                self.build_stores()
         span_start = self.today - dt.timedelta(days=182)
         ex_factory = span_start + dt.timedelta(days=int(n * (182 + 122) / self.order_count) + rng.randint(0, 3))
         lead = rng.randint(40, 85)
@@ -282,7 +401,7 @@ class DemoBuilder:
                 packaging_requirements=rng.choice(data.PACKAGING_NOTES),
             )
         if target == OrderStatus.DRAFT:
-            return
+            return None
         review_day = min(order_date + dt.timedelta(days=rng.randint(1, 3)), self.today)
         with self.at(review_day):
             if rng.random() < 0.12:  # rejected once, corrected, resubmitted
@@ -292,16 +411,23 @@ class DemoBuilder:
                 )
             if target == OrderStatus.IN_REVIEW:
                 sales_services.submit_order(order=order, by=merchandiser)
-                return
+                return None
             order = self._review(order)
             if target == OrderStatus.CANCELLED and rng.random() < 0.5:
                 sales_services.cancel_order(order=order, by=merchandiser, reason="客户取消订单")
-                return
-            order = sales_services.confirm_order(order=order, by=merchandiser)
+                return None
+            order = sales_services.confirm_order(order=order, by=merchandiser)  # nets its material requirements
         if rng.random() < 0.3:  # an order change after confirmation
             change_day = min(review_day + dt.timedelta(days=rng.randint(3, 20)), self.today)
             with self.at(change_day):
                 order = self._change(order, merchandiser)
+        return _Life(order, target, order_date, ex_factory, lead, self._purchase_day(order, review_day + _days(1)))
+
+    def _finish_order(self, life: _Life) -> None:
+        """The rest of a confirmed order's life, its materials bought: its plan followed, production, shipping,
+        closing, a chase of what is open; on hold or cancelled at the end."""
+        rng, order, target = self.rng, life.order, life.target
+        merchandiser, order_date, ex_factory, lead = order.merchandiser, life.order_date, life.ex_factory, life.lead
         chain = [OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP, OrderStatus.SHIPPED, OrderStatus.CLOSED]
         stop = {
             OrderStatus.CONFIRMED: 0,
@@ -326,6 +452,8 @@ class DemoBuilder:
                 self._follow_plan(order, before=self.today + dt.timedelta(days=1), after_shipping=True)
             with self.at(min(when, self.today)):
                 order = sales_services.transition_order(order=order, by=merchandiser, to_status=status)
+                if status == OrderStatus.READY_TO_SHIP:
+                    self._issue_materials(order, min(when, self.today))
         if OrderStatus.SHIPPED in chain[:stop] and stop < 4:
             self._follow_plan(order, before=self.today + dt.timedelta(days=1), after_shipping=True)
         if target in (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP):
@@ -335,19 +463,27 @@ class DemoBuilder:
                 sales_services.hold_order(order=order, by=merchandiser, reason="客户要求暂停, 等待新的包装资料")
             elif target == OrderStatus.CANCELLED:
                 sales_services.cancel_order(order=order, by=self.users["manager"], reason="客户取消订单")
+                self._drop_purchases(order)
 
     def _follow_plan(
         self, order: Order, *, before: dt.date, after_shipping: bool = False, leave_open: bool = False
     ) -> None:
         """Record the actual dates of the milestones planned before `before` (and before today), as their owners
         would have on the day: mostly on time, some a few working days late, one in ten of the overdue still open."""
-        calendar = company_calendar()
+        calendar = self.calendar
         milestones = Milestone.objects.filter(order=order, actual_date__isnull=True).select_related("owner")
+        # materials still owed by suppliers: "materials in house" waits for them (purchasing completes it), and
+        # an order still open does not get further than that
+        waiting = procurement_selectors.open_lines().filter(order=order).exists()
         for m in sorted(milestones, key=lambda m: (m.planned_date, m.position)):
             if m.is_ex_factory or (m.code in ("DOC", "PAY")) != after_shipping:
                 continue
             if m.planned_date >= min(before, self.today):
                 break
+            if waiting and m.code == followup_services.materials_milestone_code():
+                if leave_open:
+                    break
+                continue
             if leave_open and self.rng.random() < 0.1:
                 continue  # overdue: somebody has to chase it
             actual = calendar.add(m.planned_date, self.rng.choice([-1, 0, 0, 0, 0, 1, 1, 2, 3, 5]))
@@ -367,7 +503,7 @@ class DemoBuilder:
         )
         if upcoming is None or self.rng.random() < 0.4:
             return
-        calendar = company_calendar()
+        calendar = self.calendar
         day = self.today - dt.timedelta(days=self.rng.randint(0, 4))
         promise = None
         if self.rng.random() < 0.45:
@@ -388,6 +524,318 @@ class DemoBuilder:
                     "next_follow_up_date": calendar.add(self.today, self.rng.randint(0, 4)),
                 },
             )
+
+    # -- purchasing ----------------------------------------------------------------------------------
+    def _purchase_day(self, order: Order, earliest: dt.date) -> dt.date:
+        """The buyer's buying day (a Monday) for the order's materials: the one before its "materials ordered"
+        planned date, else the first after `earliest` (the day after it was confirmed); now and then a week late.
+        A rush order's plan leaves less time than its materials take: those come after their need-by date."""
+        planned = Milestone.objects.filter(order=order, code="MO").values_list("planned_date", flat=True).first()
+        day = max(planned or earliest, earliest)
+        monday = day - _days(day.weekday())
+        if monday < earliest:
+            monday += _days(7)
+        if self.buy_rng.random() < 0.08:
+            monday += _days(7)
+        return self.calendar.next_working_day(monday)
+
+    def _purchase(self, lives: list[_Life]) -> None:
+        """The buyer buys on Mondays, for every order whose materials are due to be ordered: one
+        purchase order per supplier for them all. Then each PO lives its life with its supplier."""
+        days: dict[dt.date, list[Order]] = defaultdict(list)
+        for life in lives:
+            if self.go_live <= life.buy_day <= self.today and self.locations:
+                days[life.buy_day].append(life.order)
+        sent = []
+        for day in sorted(days):
+            sent += self._buy(days[day], day)
+        for po, token, sent_on in sent:
+            self._deliver(po, token, sent_on)
+
+    def _buy(self, orders: list[Order], day: dt.date) -> list[tuple[PurchaseOrder, str, dt.date]]:
+        """The buyer turns what the orders still have to buy into purchase orders on `day`, one per supplier; each
+        is approved (by the manager above the approval limit) and sent the same day. Returns (PO, link token, day).
+        """
+        buyer, manager = self.users["buyer"], self.users["manager"]
+        sent = []
+        with self.at(day):
+            short = list(
+                MaterialRequirement.objects.filter(order__in=orders, to_buy_qty__gt=0)
+                .values_list("order_id", flat=True)
+                .distinct()
+            )
+            if not short:
+                return []
+            pos, _notes = procurement_services.create_from_requirements(by=buyer, order_ids=short)
+            for po in pos:
+                approver = manager if procurement_services.needs_manager(po) else buyer
+                procurement_services.approve(po=po, by=approver)
+                po, token = procurement_services.send(po=po, by=buyer)
+                sent.append((po, token, day))
+            for ordered in Milestone.objects.filter(
+                order__in=short, code="MO", actual_date__isnull=True
+            ).select_related("owner"):
+                followup_services.update_milestone(
+                    milestone=ordered, by=ordered.owner if ordered.owner.is_active else buyer, data={"actual_date": day}
+                )
+        self.bought["pos"] += len(sent)
+        return sent
+
+    def _deliver(self, po: PurchaseOrder, token: str, sent_on: dt.date) -> None:
+        """A sent PO's life up to today: the supplier confirms through its link (most within three days, a few
+        later than the need-by date, some never), pushes a date out now and then, the goods come (mostly on time,
+        sometimes short, over or to the wrong store), are received and inspected (some rejected and delivered
+        again), late lines get their cause, and the PO is closed."""
+        rng, calendar, buyer = self.buy_rng, self.calendar, self.users["buyer"]
+        lines = list(po.lines.select_related("material").order_by("position"))
+        confirm_on = sent_on + _days(rng.choice([0, 1, 1, 2, 3]))
+        # the supplier promises a little before each required date, never sooner than its lead time allows; a late
+        # one some days after it
+        early = _days(rng.choice([0, 0, 1, 2, 3]))
+        late = _days(rng.randint(4, 12)) if rng.random() < LATE_PROMISE else _days(0)
+        promised: dict[int, dt.date | None] = {}
+        for line in lines:
+            earliest = sent_on + _days(line.material.lead_time_days)
+            day = max(max(line.required_date - early, earliest) + late, confirm_on + _days(1))
+            promised[line.pk] = calendar.next_working_day(day)
+        if rng.random() < NEVER_CONFIRMS or confirm_on > self.today:
+            promised = dict.fromkeys(promised)
+        else:
+            with self.at(confirm_on):
+                shown, link = procurement_services.po_for_token(token)  # what the supplier's page does
+                items: list[dict] = []
+                for line in lines:
+                    item: dict = {"line_id": line.pk, "promised_date": promised[line.pk]}
+                    if line.unit in ("m", "kg") and rng.random() < 0.15:  # it delivers whole rolls
+                        step = Decimal(50 if line.unit == "m" else 25)
+                        item["confirmed_qty"] = (line.quantity / step).to_integral_value(ROUND_CEILING) * step
+                    items.append(item)
+                procurement_services.supplier_confirm(
+                    po=shown, link=link, lines=items, note=rng.choice(data.SUPPLIER_CONFIRM_NOTES)
+                )
+            for line in lines:  # chased, the supplier pushes its date out
+                if rng.random() >= PROMISE_PUSHED:
+                    continue
+                chased_on = max(promised[line.pk] - _days(rng.randint(2, 6)), confirm_on)
+                if chased_on > self.today:
+                    continue
+                later = calendar.next_working_day(promised[line.pk] + _days(rng.randint(3, 8)))
+                with self.at(chased_on):
+                    procurement_services.record_promise(
+                        po=po,
+                        by=buyer,
+                        lines=[{"line_id": line.pk, "promised_date": later}],
+                        note=rng.choice(data.PROMISE_CHANGE_NOTES),
+                    )
+                promised[line.pk] = later
+        # the goods come: the lines due on the same day together, mostly on time, some days late now and then
+        roll = rng.random()
+        delay = (
+            -rng.choice([0, 0, 1, 2]) if roll < ON_TIME else rng.randint(1, 6) if roll < 0.95 else rng.randint(7, 15)
+        )
+        deliveries: dict[dt.date, dict[int, Decimal | None]] = defaultdict(dict)
+        for line in lines:
+            day = max((promised[line.pk] or line.required_date) + _days(delay), sent_on + _days(2))
+            deliveries[calendar.next_working_day(day)][line.pk] = None  # None: what is still open, give or take
+        short_left: set[int] = set()
+        last_event = sent_on
+        received_on: dict[int, dt.date] = {}
+        rejected_lines: set[int] = set()
+        while deliveries:
+            day = min(deliveries)
+            wanted = deliveries.pop(day)
+            if day > self.today:
+                break
+            by_pk = PurchaseOrderLine.objects.select_related("material").in_bulk(list(wanted))
+            items, follow = self._delivery_items([(by_pk[pk], qty) for pk, qty in wanted.items()])
+            if not items:
+                continue
+            for pk, qty in follow.items():  # a short delivery: the rest comes later, or never
+                if rng.random() < 0.6:
+                    deliveries[calendar.next_working_day(day + _days(rng.randint(4, 10)))][pk] = qty
+                else:
+                    short_left.add(pk)
+            first = by_pk[items[0]["line_id"]].material
+            wrong = rng.random() < WRONG_PLACE
+            place = rng.choice(["F-01", "F-02"]) if wrong else rng.choice(data.STORE_RACKS[first.category])
+            with self.at(day):
+                receipt = procurement_services.receive(
+                    po=po,
+                    by=self.users["planner"],
+                    data={
+                        "received_date": day,
+                        "location": self.locations[place],
+                        "lines": items,
+                        "note": "送货到成品仓, 已通知供应商" if wrong else "",
+                    },
+                )
+            self.bought["receipts"] += 1
+            last_event = max(last_event, day)
+            for pk in wanted:
+                received_on[pk] = day
+            for inspection in IncomingInspection.objects.filter(receipt_line__receipt=receipt).select_related(
+                "receipt_line__po_line"
+            ):
+                result = self._inspect(inspection, day, again=all(q is not None for q in wanted.values()))
+                if result is None:
+                    last_event = self.today  # still waiting for QC: the PO stays open
+                    continue
+                inspected_on, to_replace = result
+                last_event = max(last_event, inspected_on)
+                if to_replace:  # rejected: the supplier delivers again
+                    pk = inspection.receipt_line.po_line_id
+                    rejected_lines.add(pk)
+                    deliveries[calendar.next_working_day(inspected_on + _days(rng.randint(5, 12)))][pk] = to_replace
+        self._delay_causes(po, received_on, rejected_lines)
+        self._close(po, last_event, short_left)
+
+    def _delivery_items(
+        self, wanted: list[tuple[PurchaseOrderLine, Decimal | None]]
+    ) -> tuple[list[dict], dict[int, Decimal]]:
+        """The receipt's lines: what is still open (now and then a little more or less), at the agreed price (now
+        and then invoiced a few per cent off it). Returns the items and the quantities left short."""
+        rng = self.buy_rng
+        items, short = [], {}
+        waiting = dict(
+            ReceiptLine.objects.filter(po_line__in=[line for line, _q in wanted], inspection__status="pending")
+            .values_list("po_line")
+            .annotate(total=Sum("quantity"))
+        )
+        for line, asked in wanted:
+            open_qty = line.expected_qty - line.accepted_qty - waiting.get(line.pk, ZERO)
+            if open_qty <= 0:
+                continue
+            if asked is None:
+                amount = open_qty
+                roll = rng.random()
+                if roll < 0.06:  # a little more than ordered (within the 10 % allowed)
+                    amount = _amount(open_qty * (1 + Decimal(rng.randint(1, 6)) / 100), line.unit, rounding=ROUND_DOWN)
+                elif roll < 0.11:  # short
+                    amount = _amount(open_qty * Decimal(rng.randint(85, 97)) / 100, line.unit)
+                    if 0 < amount < open_qty:
+                        short[line.pk] = open_qty - amount
+            else:
+                amount = min(asked, open_qty)
+            if amount <= 0:
+                continue
+            price = line.unit_price
+            roll = rng.random()
+            if roll < 0.06:
+                price = (price * (1 + Decimal(rng.randint(2, 5)) / 100)).quantize(Decimal("0.0001"))
+            elif roll < 0.08:
+                price = (price * (1 - Decimal(rng.randint(1, 3)) / 100)).quantize(Decimal("0.0001"))
+            items.append({"line_id": line.pk, "quantity": amount, "unit_price": price})
+        return items, short
+
+    def _inspect(
+        self, inspection: IncomingInspection, received_on: dt.date, *, again: bool
+    ) -> tuple[dt.date, Decimal] | None:
+        """QC's result within two working days: mostly accepted; some rejected or sent back for rework (to be
+        delivered again), some accepted under concession. A redelivery passes. None: still waiting for QC.
+        Returns the day and the quantity the supplier has to deliver again."""
+        rng = self.buy_rng
+        day = self.calendar.add(received_on, rng.choice([0, 0, 1, 1, 2]))
+        if day > self.today or (received_on >= self.today - _days(2) and rng.random() < 0.5):
+            return None
+        received = inspection.receipt_line.quantity
+        unit = inspection.receipt_line.po_line.unit
+        roll = 1.0 if again else rng.random()
+        disposition, rejected = Disposition.ACCEPT, ZERO
+        for limit, kind, (low, high) in (
+            (0.06, Disposition.REJECT, (3, 15)),
+            (0.10, Disposition.CONCESSION, (2, 8)),
+            (0.12, Disposition.REWORK, (5, 10)),
+        ):
+            if roll < limit:
+                rejected = _amount(received * Decimal(rng.randint(low, high)) / 100, unit)
+                if 0 < rejected < received:
+                    disposition = kind
+                else:
+                    rejected = ZERO
+                break
+        checked = received if received <= 80 else _amount(received * Decimal("0.1"), unit, rounding=ROUND_CEILING)
+        with self.at(day):
+            procurement_services.record_inspection(
+                inspection=inspection,
+                by=self.users["qc"],
+                data={
+                    "accepted_qty": received - rejected,
+                    "rejected_qty": rejected,
+                    "checked_qty": min(checked, received),
+                    "disposition": disposition,
+                    "defects": rng.choice(data.DEFECTS[disposition]) if rejected else "",
+                    "inspected_on": day,
+                },
+            )
+        self.bought["inspections"] += 1
+        return day, rejected if disposition in (Disposition.REJECT, Disposition.REWORK) else ZERO
+
+    def _delay_causes(self, po: PurchaseOrder, received_on: dict[int, dt.date], rejected: set[int]) -> None:
+        """The buyer says why each late line was late (most of them): received after the supplier's first promise
+        (its required date when it never promised), or still open past it."""
+        rng = self.buy_rng
+        families = list(CAUSE_WEIGHTS)
+        causes = {family: [c for c, f in CAUSE_FAMILY.items() if f == family] for family in families}
+        for line in PurchaseOrderLine.objects.filter(purchase_order=po):
+            due = line.first_promised_date or line.required_date
+            last = received_on.get(line.pk)
+            if line.open_qty > 0 and due < self.today:
+                day = max(self.today - _days(rng.randint(0, 3)), due + _days(1))
+            elif last is not None and last > due:
+                day = last
+            else:
+                continue
+            if day > self.today or rng.random() >= CAUSE_GIVEN:
+                continue
+            if line.pk in rejected and rng.random() < 0.7:
+                cause = rng.choice(["poor_quality", "poor_process"])
+            else:
+                family = rng.choices(families, weights=[CAUSE_WEIGHTS[f] for f in families])[0]
+                cause = str(rng.choice(causes[family]))
+            with self.at(day):
+                procurement_services.set_delay_cause(
+                    line=line, by=self.users["buyer"], cause=cause, note=rng.choice(data.DELAY_NOTES[cause])
+                )
+
+    def _close(self, po: PurchaseOrder, last_event: dt.date, short_left: set[int]) -> None:
+        """Received POs are closed within two weeks (most of them); one whose supplier will not deliver the rest
+        is closed short."""
+        rng = self.buy_rng
+        day = self.calendar.add(last_event, rng.randint(2, 10))
+        status = PurchaseOrder.objects.values_list("status", flat=True).get(pk=po.pk)
+        if day > self.today:
+            return
+        if status == PoStatus.RECEIVED and rng.random() < CLOSED_WHEN_RECEIVED:
+            reason = ""
+        elif status == PoStatus.PARTIALLY_RECEIVED and short_left:
+            reason = data.SHORT_CLOSE_REASON
+        else:
+            return
+        with self.at(day):
+            procurement_services.close(po=po, by=self.users["buyer"], reason=reason)
+
+    def _issue_materials(self, order: Order, day: dt.date) -> None:
+        """Production takes what is reserved for the order out of the store (领料)."""
+        for r in Reservation.objects.filter(order=order).select_related("material", "location").order_by("pk"):
+            inventory_services.move(
+                kind=MovementKind.ISSUE,
+                item=r.material,
+                location=r.location,
+                quantity=r.quantity,
+                by=self.users["planner"],
+                date=day,
+                order=order,
+                reason=data.ISSUE_REASON,
+                reference=order.number,
+            )
+
+    def _drop_purchases(self, order: Order) -> None:
+        """The order is cancelled: the buyer cancels the POs bought for it alone that nothing came for yet (what
+        came goes to stock, free for other orders)."""
+        ids = PurchaseOrderLine.objects.filter(order=order).values_list("purchase_order_id", flat=True).distinct()
+        for po in PurchaseOrder.objects.filter(pk__in=list(ids), status__in=(PoStatus.SENT, PoStatus.CONFIRMED)):
+            if not po.lines.exclude(order=order).exists() and not po.lines.filter(received_qty__gt=0).exists():
+                procurement_services.cancel(po=po, by=self.users["buyer"], reason=data.CANCEL_PO_REASON)
 
     def _change(self, order: Order, by: User) -> Order:
         order = Order.objects.prefetch_related("lines").get(pk=order.pk)
@@ -416,10 +864,21 @@ class DemoBuilder:
         )
 
     def build_orders(self) -> None:
-        for n in range(self.order_count):
+        """Orders in batches of neighbours: each is created and confirmed, the buyer buys for the batch (several
+        orders on one purchase order per supplier and buying day), then each lives the rest of its life."""
+        self.calendar: WorkingCalendar = company_calendar()
+        for start in range(0, self.order_count, BATCH):
             with transaction.atomic():
-                self._one_order(n)
+                lives = [
+                    life for n in range(start, min(start + BATCH, self.order_count)) if (life := self._start_order(n))
+                ]
+                self._purchase(lives)
+                for life in lives:
+                    self._finish_order(life)
         self.log(f"orders: {Order.objects.count()}")
+        self.log(
+            "purchasing: {pos} purchase orders, {receipts} receipts, {inspections} inspections".format(**self.bought)
+        )
 
     def build(self) -> None:
         with self.at(self.today - dt.timedelta(days=250)):
@@ -428,7 +887,9 @@ class DemoBuilder:
                 self.build_partners()
                 self.build_catalog()
         self.build_orders()
-        totals = followup_services.reforecast_orders()  # as the nightly run would: forecasts as of today
+        # as the nightly runs would: requirements netted, then forecasts, as of today
+        procurement_services.rerun_all()
+        totals = followup_services.reforecast_orders()
         self.log(f"plans re-forecast: {totals['orders']} orders")
 
 

@@ -81,7 +81,22 @@ SUPPLIERS = [
     ("S-FW13", "上海环球货运", "Shanghai Global Freight", "forwarder", "上海"),
     ("S-CR14", "顺丰速运", "SF Express", "courier", "深圳"),
     ("S-IN15", "华测检测", "CTI Inspection Services", "inspection", "上海"),
+    ("S-KN16", "萧山经编织造", "Xiaoshan Warp Knitting", "material", "杭州"),
+    ("S-HW17", "东阳五金辅料", "Dongyang Hardware Trims", "material", "金华"),
 ]
+# Payment terms agreed with the material suppliers (copied onto their purchase orders).
+SUPPLIER_TERMS = {
+    "S-TX01": "月结 60 天",
+    "S-TX02": "月结 30 天",
+    "S-TX03": "月结 60 天",
+    "S-TR04": "货到付款",
+    "S-ZP05": "月结 30 天",
+    "S-PK06": "月结 30 天",
+    "S-LB07": "月结 30 天",
+    "S-DY08": "30% 预付, 余款月结 30 天",
+    "S-KN16": "月结 45 天",
+    "S-HW17": "货到付款",
+}
 
 # Materials: (category, Chinese stem, spec options, unit, lead time, supplier code)
 MATERIAL_FAMILIES = [
@@ -89,10 +104,10 @@ MATERIAL_FAMILIES = [
     ("fabric", "竹纤维毛圈布", ["450gsm 白", "500gsm 灰", "520gsm 粉"], "kg", 20, "S-TX02"),
     ("fabric", "全棉府绸", ["40S 133x72 白", "40S 133x72 印花", "60S 200TC 白"], "m", 12, "S-TX03"),
     ("fabric", "全棉贡缎", ["300TC 白", "400TC 灰", "400TC 蓝"], "m", 18, "S-TX03"),
-    ("fabric", "涤纶超细纤维", ["220gsm 灰", "280gsm 白", "300gsm 蓝"], "m", 10, "S-TX01"),
+    ("fabric", "涤纶超细纤维", ["220gsm 灰", "280gsm 白", "300gsm 蓝"], "m", 10, "S-KN16"),
     ("fabric", "亚麻布", ["160gsm 本色", "180gsm 白", "180gsm 灰"], "m", 25, "S-TX01"),
     ("fabric", "帆布", ["10oz 本色", "12oz 黑", "12oz 军绿"], "m", 14, "S-TX01"),
-    ("fabric", "法兰绒", ["200gsm 格子", "220gsm 纯色"], "m", 16, "S-DY08"),
+    ("fabric", "法兰绒", ["200gsm 格子", "220gsm 纯色"], "m", 16, "S-KN16"),
     ("fabric", "印花棉布", ["花卉", "几何", "条纹", "圣诞"], "m", 20, "S-DY08"),
     ("raw", "聚酯纤维填充棉", ["7D 中空", "15D 中空", "羽丝绒"], "kg", 8, "S-TX01"),
     ("raw", "缝纫线", ["40S/2 白", "40S/2 黑", "40S/2 配色"], "roll", 5, "S-TR04"),
@@ -100,9 +115,9 @@ MATERIAL_FAMILIES = [
     ("trim", "吊牌", ["纸质 5x9cm", "环保牛皮纸"], "pcs", 7, "S-TR04"),
     ("trim", "棉织带", ["15mm 白", "25mm 本色", "25mm 黑"], "m", 7, "S-TR04"),
     ("trim", "拉链", ["3# 尼龙 40cm", "5# 尼龙 60cm", "5# 金属 20cm", "隐形 50cm"], "pcs", 12, "S-ZP05"),
-    ("trim", "纽扣", ["11mm 树脂", "15mm 椰壳", "18mm 木质"], "pcs", 10, "S-TR04"),
+    ("trim", "纽扣", ["11mm 树脂", "15mm 椰壳", "18mm 木质"], "pcs", 10, "S-HW17"),
     ("trim", "绣花线", ["人丝 120D", "涤纶 150D"], "roll", 9, "S-TR04"),
-    ("component", "金属扣", ["D 环 25mm", "日字扣 25mm", "磁扣 14mm"], "pcs", 15, "S-TR04"),
+    ("component", "金属扣", ["D 环 25mm", "日字扣 25mm", "磁扣 14mm"], "pcs", 15, "S-HW17"),
     ("component", "包边条", ["斜纹 20mm", "涤纶 15mm"], "m", 8, "S-TR04"),
     ("packaging", "外箱", ["五层 60x40x40", "五层 50x40x30", "三层 40x30x30", "五层 60x45x35"], "pcs", 6, "S-PK06"),
     ("packaging", "PE 自封袋", ["30x40cm", "40x50cm", "50x60cm"], "pcs", 6, "S-PK06"),
@@ -244,7 +259,7 @@ PRODUCT_FAMILIES = [
         (60, 40, 30),
         10.0,
         (2.5, 5.0),
-        [6, 10, 11, 13, 19, 20],
+        [6, 10, 11, 13, 17, 19, 20],
     ),
     (
         "厨房纺织 Kitchen",
@@ -280,7 +295,7 @@ PRODUCT_FAMILIES = [
         (60, 60, 45),
         7.0,
         (3.0, 7.5),
-        [6, 10, 13, 11, 19],
+        [6, 10, 13, 11, 17, 19],
     ),
     (
         "箱包 Bags",
@@ -400,3 +415,126 @@ FOLLOW_UPS = {
     "BK": [("colleague", "货代已订舱, 等船公司放舱"), ("customer", "客户指定货代, 等订舱确认")],
     "*": [("customer", "客户询问进度, 已回复预计出厂日"), ("colleague", "与跟单组同步进度")],
 }
+
+# ---- purchasing and stock -------------------------------------------------------------------------------------
+
+# Purchasing, receiving and the stores moved into Gendan this many days ago: the stores were set up and counted
+# (the opening stock) then, and the orders bought from then on have their purchase orders in Gendan.
+PURCHASING_SINCE_DAYS = 75
+
+# Purchase price (CNY, without VAT) of each material family's first spec, per its unit: fabric per kg or metre,
+# trims and cartons per piece. Each further spec of the family costs 6 % more, a colour variant 5 % more.
+MATERIAL_PRICES = {
+    "全棉毛巾布": "42.50",  # kg
+    "竹纤维毛圈布": "58.00",  # kg
+    "全棉府绸": "9.80",  # m
+    "全棉贡缎": "16.50",  # m
+    "涤纶超细纤维": "7.20",  # m
+    "亚麻布": "28.00",  # m
+    "帆布": "12.50",  # m
+    "法兰绒": "11.00",  # m
+    "印花棉布": "10.50",  # m
+    "聚酯纤维填充棉": "14.00",  # kg
+    "缝纫线": "6.50",  # roll
+    "织唛": "0.12",  # pcs
+    "吊牌": "0.08",  # pcs
+    "棉织带": "0.65",  # m
+    "拉链": "0.90",  # pcs
+    "纽扣": "0.15",  # pcs
+    "绣花线": "8.00",  # roll
+    "金属扣": "0.35",  # pcs
+    "包边条": "0.30",  # m
+    "外箱": "6.80",  # pcs
+    "PE 自封袋": "0.12",  # pcs
+    "彩盒": "1.60",  # pcs
+    "腰封": "0.25",  # pcs
+    "条码贴纸": "0.05",  # sheet
+}
+
+# (code, name, address, [(location code, location name)]): the material store first, so purchase orders deliver
+# there by default.
+WAREHOUSES = [
+    (
+        "WH01",
+        "原料仓",
+        "厂区 1 号楼一楼",
+        [
+            ("A-01", "面料区 1 号货架"),
+            ("A-02", "面料区 2 号货架"),
+            ("A-03", "面料区 3 号货架"),
+            ("B-01", "辅料区 1 号货架"),
+            ("B-02", "辅料区 2 号货架"),
+            ("C-01", "包材区"),
+        ],
+    ),
+    ("WH02", "成品仓", "厂区 3 号楼", [("F-01", "成品区 1 号"), ("F-02", "成品区 2 号"), ("F-09", "待出货区")]),
+]
+# Where each material category is kept in the material store (location codes of WH01).
+STORE_RACKS = {
+    "fabric": ["A-01", "A-02", "A-03"],
+    "raw": ["A-03"],
+    "trim": ["B-01", "B-02"],
+    "component": ["B-02"],
+    "packaging": ["C-01"],
+}
+OPENING_STOCK_REASON = "期初库存"
+# Opening stock (name, spec): quantity. Generic trims and packaging are kept in stock (white and black thread,
+# care and size labels, plain tags and bags) with a few staple fabrics; what carries the customer's name or colour
+# (main labels, matched thread, printed cartons) is bought for each order.
+OPENING_STOCK = {
+    ("全棉毛巾布", "400gsm 白"): 6000,
+    ("全棉府绸", "40S 133x72 白"): 20000,
+    ("帆布", "10oz 本色"): 12000,
+    ("亚麻布", "160gsm 本色"): 8000,
+    ("聚酯纤维填充棉", "7D 中空"): 5000,
+    ("缝纫线", "40S/2 白"): 240000,
+    ("缝纫线", "40S/2 黑"): 160000,
+    ("织唛", "洗水唛"): 300000,
+    ("织唛", "尺码唛"): 200000,
+    ("吊牌", "纸质 5x9cm"): 150000,
+    ("棉织带", "25mm 本色"): 40000,
+    ("包边条", "斜纹 20mm"): 50000,
+    ("PE 自封袋", "30x40cm"): 150000,
+    ("PE 自封袋", "40x50cm"): 120000,
+    ("腰封", "牛皮纸 6cm"): 60000,
+    ("条码贴纸", "EAN-13"): 200000,
+    ("外箱", "五层 60x40x40"): 15000,
+}
+
+# What a supplier writes when it confirms through its link.
+SUPPLIER_CONFIRM_NOTES = [
+    "已排产, 按确认日期交货",
+    "收到订单, 染色排期已确认",
+    "按期交货, 送货前电话通知",
+    "",
+    "",
+]
+# What a buyer notes when the supplier pushes a promised date out on the phone.
+PROMISE_CHANGE_NOTES = [
+    "供应商电话: 染缸排满, 交期推迟",
+    "供应商微信: 原纱未到, 顺延几天",
+    "供应商说机台检修, 新交期如下",
+    "催单后供应商给出新交期",
+]
+# Incoming inspection: defects of rejected goods, by disposition.
+DEFECTS = {
+    "reject": ["色差超标 (低于 4 级)", "克重不足, 实测低于合同 8%", "布面破洞、油污较多", "尺寸不符, 宽幅偏窄 3cm"],
+    "rework": ["印刷位置偏移, 退回返工", "织唛字体错误, 返工重织", "纸箱印刷模糊, 返工"],
+    "concession": ["轻微色差 (3-4 级), 业务确认让步接收", "个别跳纱, 不影响使用, 让步接收"],
+}
+# Delay causes of late purchase lines (cause, note), covering the three families of the scorecard.
+DELAY_NOTES = {
+    "over_capacity": ["供应商旺季产能不足, 排单延后", "染缸排满, 插单未果"],
+    "beyond_technology": ["新工艺打样三次才通过", "特殊色号供应商染不准"],
+    "poor_process": ["生产过程断纱多, 返工耽误", "印花对花不准, 重新生产"],
+    "poor_quality": ["首批来料不合格, 重新生产", "检验不合格退货后补货"],
+    "wrong_supplier": ["小厂接大单, 交不出来", "该供应商不擅长此类面料"],
+    "unclear_quality": ["色卡未及时确认, 供应商等样", "质量标准未写清, 来回确认"],
+    "forced_price": ["压价后供应商优先做其他客户的单", "价格过低, 供应商拖延"],
+    "weak_expediting": ["下单后没有及时跟催", "交期前一天才发现未发货"],
+    "too_far": ["外省供应商, 物流在途时间长", "物流中转耽误两天"],
+    "late_information": ["客户包装资料晚到, 下单推迟", "订单变更未及时通知供应商"],
+}
+SHORT_CLOSE_REASON = "供应商余量不再交货, 差额已从库存调配"
+CANCEL_PO_REASON = "客户取消订单, 采购单一并取消"
+ISSUE_REASON = "生产领料"

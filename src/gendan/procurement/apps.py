@@ -19,6 +19,22 @@ def materials_section(request: Any, order: Any) -> dict[str, Any] | None:
     }
 
 
+def inspections_panel(request: Any) -> dict[str, Any] | None:
+    """Deliveries waiting for incoming inspection, oldest first: for whoever inspects."""
+    from gendan.procurement.selectors import inspections
+
+    if not request.user.has_perm("procurement.inspect_material"):
+        return None
+    waiting = inspections()
+    rows = list(waiting[:10])
+    return {
+        "title": _("Waiting for incoming inspection"),
+        "template": "procurement/partials/_panel_inspections.html",
+        "context": {"rows": rows, "more": max(waiting.count() - len(rows), 0) if len(rows) == 10 else 0},
+        "order": 15,
+    }
+
+
 class ProcurementConfig(AppConfig):
     """Material requirements, purchase orders, supplier links, expediting, receiving and incoming inspection,
     delay causes and supplier scorecards (物料需求、订购单、催单、收货检验、供应商评分)."""
@@ -48,6 +64,7 @@ class ProcurementConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from gendan.core.dashboard import register_panel
         from gendan.procurement import hooks, selectors  # noqa: F401 - selectors registers the expediting rows
         from gendan.procurement.tasks import register_jobs
         from gendan.sales.hub import register_section
@@ -55,3 +72,4 @@ class ProcurementConfig(AppConfig):
         hooks.connect()
         register_jobs()
         register_section(materials_section)
+        register_panel(inspections_panel)

@@ -879,7 +879,27 @@ def supplier_confirm(
     for item in lines:
         if locked.status == PoStatus.SENT and not item.get("promised_date"):
             raise ValidationError({"promised_date": _("Give a promised date for every line.")})
-    _apply_promises(locked, lines, by=None, actor=_supplier_actor(link), note=(note or "").strip()[:300])
+    changes = _apply_promises(locked, lines, by=None, actor=_supplier_actor(link), note=(note or "").strip()[:300])
+    if changes:
+        late = [line for line in locked.lines.select_related("material") if line.is_late_against_need and line.open_qty]
+        _tell_buyer(
+            locked,
+            lambda: (
+                _("%(supplier)s confirmed %(number)s") % {"supplier": locked.supplier.code, "number": locked.number}
+            ),
+            lambda: "; ".join(
+                [
+                    _("%(material)s promised for %(date)s, required %(required)s")
+                    % {
+                        "material": line.material.code,
+                        "date": line.promised_date.isoformat(),
+                        "required": line.required_date.isoformat(),
+                    }
+                    for line in late
+                ]
+                + ([note.strip()] if note and note.strip() else [])
+            ),
+        )
     old = locked.status
     _status_after_promises(locked)
     if locked.status != old:
@@ -939,6 +959,21 @@ def cause_family(cause: str) -> str:
 
 
 # ---- the supplier's link ---------------------------------------------------------------------------------------
+
+
+def _tell_buyer(po: PurchaseOrder, title: Any, body: Any) -> None:
+    """The buyer hears what the supplier did through its link (inbox, and e-mail when the buyer has an address)."""
+    from django.urls import reverse
+
+    from gendan.core.notifications import notify_in_their_language
+
+    notify_in_their_language(
+        recipients=[po.buyer],
+        title=title,
+        body=body,
+        url=reverse("procurement:po", args=[po.pk]),
+        actor=None,
+    )
 
 
 def _supplier_actor(link: ExternalLink) -> str:
@@ -1024,6 +1059,20 @@ def declare_shipment(
         message=_("Shipment declared: shipped %(date)s, %(lines)s")
         % {"date": ship_date.isoformat(), "lines": ", ".join(f"#{li.position} {fmt(a)}" for li, a in items)},
     )
+    if link is not None:
+        _tell_buyer(
+            locked,
+            lambda: _("%(supplier)s shipped %(number)s") % {"supplier": locked.supplier.code, "number": locked.number},
+            lambda: (
+                _("Shipped %(date)s, expected %(expected)s, %(carrier)s %(tracking)s")
+                % {
+                    "date": ship_date.isoformat(),
+                    "expected": expected.isoformat() if expected else "—",
+                    "carrier": shipment.carrier,
+                    "tracking": shipment.tracking,
+                }
+            ),
+        )
     return shipment
 
 

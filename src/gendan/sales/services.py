@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gendan.catalog.models import Product
@@ -25,7 +24,7 @@ from gendan.core.choices import AuditAction, Role
 from gendan.core.exceptions import NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed, ValidationError
 from gendan.core.models import Department, User
 from gendan.core.money import Currency, round_money
-from gendan.core.notifications import notify
+from gendan.core.notifications import notify_in_their_language
 from gendan.core.selectors import users_in_departments
 from gendan.partners.choices import Incoterm
 from gendan.partners.models import Customer
@@ -525,20 +524,6 @@ def order_url(order: Order) -> str:
     return reverse("sales:order", args=[order.pk])
 
 
-def _notify_by_language(
-    *, recipients: Iterable[User], title: Callable[[], str], body: Callable[[], str], url: str, actor: User | None
-) -> int:
-    """One notification per recipient, written in each recipient's own language."""
-    by_lang: dict[str, list[User]] = defaultdict(list)
-    for user in recipients:
-        by_lang[user.language or settings.LANGUAGE_CODE].append(user)
-    sent = 0
-    for lang, users in by_lang.items():
-        with translation.override(lang):
-            sent += notify(recipients=users, title=title(), body=body(), url=url, actor=actor)
-    return sent
-
-
 def _field_label(name: str) -> str:
     """The field's name in the active language (an order's or an order line's field)."""
     for model in (Order, OrderLine):
@@ -679,7 +664,7 @@ def update_order(
     if revision is not None:
         recipients = users_in_departments(revision.departments).exclude(pk=by.pk)
         number, rev = locked.number, revision.number
-        _notify_by_language(
+        notify_in_their_language(
             recipients=list(recipients),
             title=lambda: _("Order change %(number)s: rev %(rev)s") % {"number": number, "rev": rev},
             body=lambda: "\n".join([_("Reason: %(reason)s") % {"reason": change_reason}, *map(_change_text, changes)]),
@@ -913,7 +898,7 @@ def decide_review_item(
         reason = "\n".join(f"{r.get_topic_display()}: {r.comment}" for r in rejected)
         _move(order=order, by=by, to_status=OrderStatus.DRAFT, reason=reason, check_edit=False)
         if notify_merchandiser:
-            _notify_by_language(
+            notify_in_their_language(
                 recipients=[order.merchandiser],
                 title=lambda: _("Contract review of %(number)s rejected") % {"number": number},
                 body=lambda: reason,
@@ -922,7 +907,7 @@ def decide_review_item(
             )
     elif not ReviewItem.objects.filter(order=order, round=order.review_round).exclude(verdict=Verdict.PASS).exists():
         if notify_merchandiser:
-            _notify_by_language(
+            notify_in_their_language(
                 recipients=[order.merchandiser],
                 title=lambda: (
                     _("Contract review of %(number)s passed: the order can be confirmed") % {"number": number}
