@@ -212,3 +212,37 @@ def test_delay_causes_belong_to_a_family(world, confirmed):
     assert services.cause_family(line.delay_cause) == "supplier"
     with pytest.raises(ValidationError):
         services.set_delay_cause(line=line, by=world.buyer, cause="bad luck")
+
+
+def test_goods_waiting_for_inspection_count_as_on_order_and_are_not_chased(world, confirmed):
+    from gendan.core import clock
+    from gendan.followup.selectors import chase_list
+
+    order = confirmed(quantity=10)
+    po, _token = sent_po(world, order)
+    services.record_promise(
+        po=po, by=world.buyer, lines=[{"line_id": li.pk, "promised_date": "2026-11-25"} for li in po.lines.all()]
+    )
+    services.receive(
+        po=po, by=world.buyer, data={"lines": [{"line_id": li.pk, "quantity": li.quantity} for li in po.lines.all()]}
+    )
+    po.refresh_from_db()
+    assert po.status == PoStatus.RECEIVED
+    services.run_requirements(order_ids=[order.pk], by=None)
+    assert not MaterialRequirement.objects.filter(order=order, to_buy_qty__gt=0).exists()
+    with clock.frozen(dt.date(2026, 11, 30)):
+        assert [r for r in chase_list(world.buyer, clock.today()) if r.kind == "po_line"] == []
+
+
+def test_an_order_ready_to_ship_gives_back_its_reservations(world, confirmed):
+    from gendan.inventory.models import Reservation
+    from gendan.sales import services as sales
+
+    world.stock(world.fabric, 200)
+    order = confirmed(quantity=100)
+    assert Reservation.objects.filter(order=order).exists()
+    sales.transition_order(order=order, by=world.boss, to_status="in_production")
+    assert Reservation.objects.filter(order=order).exists()
+    sales.transition_order(order=Order.objects.get(pk=order.pk), by=world.boss, to_status="ready_to_ship")
+    assert not Reservation.objects.filter(order=order).exists()
+    assert not MaterialRequirement.objects.filter(order=order).exists()

@@ -54,7 +54,7 @@ from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order, ReviewItem
 
 ZERO = Decimal(0)
-BATCH = 16  # orders built together, so that the buyer buys for several at once
+BATCH = 20  # orders built together, so that the buyer buys for several at once
 WHOLE_UNITS = {"pcs", "set", "pair", "dozen", "carton", "roll", "sheet"}
 # How suppliers behave (shares of purchase orders, or of lines where said).
 LATE_PROMISE = 0.08  # the supplier promises a PO after its need-by date
@@ -815,19 +815,23 @@ class DemoBuilder:
             procurement_services.close(po=po, by=self.users["buyer"], reason=reason)
 
     def _issue_materials(self, order: Order, day: dt.date) -> None:
-        """Production takes what is reserved for the order out of the store (领料)."""
+        """Production takes what is reserved for the order out of the store (领料); what an order bought before
+        purchasing moved into Gendan still shows to buy, and is netted away."""
+        planner = self.users["planner"]
         for r in Reservation.objects.filter(order=order).select_related("material", "location").order_by("pk"):
             inventory_services.move(
                 kind=MovementKind.ISSUE,
                 item=r.material,
                 location=r.location,
                 quantity=r.quantity,
-                by=self.users["planner"],
+                by=planner,
                 date=day,
                 order=order,
                 reason=data.ISSUE_REASON,
                 reference=order.number,
             )
+        if MaterialRequirement.objects.filter(order=order, to_buy_qty__gt=0).exists():
+            procurement_services.run_requirements(order_ids=[order.pk], by=planner, reason=data.ISSUE_REASON)
 
     def _drop_purchases(self, order: Order) -> None:
         """The order is cancelled: the buyer cancels the POs bought for it alone that nothing came for yet (what

@@ -39,13 +39,15 @@ PO_TRANSITIONS: dict[str, tuple[str, ...]] = {
     PoStatus.CANCELLED: (),
 }
 
-# Statuses whose open quantities are expected (counted as on order by the requirements run).
+# Statuses whose open quantities are expected (counted as on order by the requirements run): a received PO's goods
+# may still wait for inspection, and count until they pass it (a rejection reopens the PO).
 OPEN_STATUSES = (
     PoStatus.DRAFT,
     PoStatus.APPROVED,
     PoStatus.SENT,
     PoStatus.CONFIRMED,
     PoStatus.PARTIALLY_RECEIVED,
+    PoStatus.RECEIVED,
 )
 # Statuses the supplier knows about: its lines are expedited and can be received.
 WITH_SUPPLIER = (PoStatus.SENT, PoStatus.CONFIRMED, PoStatus.PARTIALLY_RECEIVED)

@@ -33,13 +33,16 @@ def changed(sender: Any, order: Any, by: Any, **kwargs: Any) -> None:
 
 
 def moved(sender: Any, order: Any, old: str, new: str, by: Any, **kwargs: Any) -> None:
-    """Cancelled, closed or shipped orders give their stock back; a resumed order nets again."""
+    """An order that starts or stops needing materials nets again: cancelled, ready to ship, shipped or closed
+    orders give their stock back and leave the lists to buy; a resumed or reopened order nets again. Confirmation
+    is handled by `confirmed`."""
     from gendan.procurement.services import REQUIRING_STATUSES, run_requirements
 
-    if new in REQUIRING_STATUSES and (old in REQUIRING_STATUSES or new == OrderStatus.CONFIRMED):
-        return  # no change of need; a confirmation is handled by `confirmed`
-    if new in REQUIRING_STATUSES or new in (OrderStatus.CANCELLED, OrderStatus.CLOSED, OrderStatus.SHIPPED):
-        run_requirements(order_ids=[order.pk], by=by, reason=_("Order %(status)s") % {"status": OrderStatus(new).label})
+    if (old in REQUIRING_STATUSES) == (new in REQUIRING_STATUSES):
+        return
+    if new == OrderStatus.CONFIRMED and old not in REQUIRING_STATUSES:
+        return
+    run_requirements(order_ids=[order.pk], by=by, reason=_("Order %(status)s") % {"status": OrderStatus(new).label})
 
 
 def connect() -> None:

@@ -5,7 +5,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from gendan.procurement.models import (
     PurchaseOrder,
     PurchaseOrderLine,
     Receipt,
+    ReceiptLine,
     RequirementRun,
     SupplierShipment,
 )
@@ -141,10 +143,23 @@ def get_inspection(inspection_id: int) -> IncomingInspection:
 
 
 def open_lines() -> QuerySet[PurchaseOrderLine]:
-    """Lines the supplier still owes: the PO is with it and not everything expected was accepted."""
-    return PurchaseOrderLine.objects.filter(purchase_order__status__in=WITH_SUPPLIER).filter(
-        Q(confirmed_qty__isnull=True, accepted_qty__lt=F("quantity"))
-        | Q(confirmed_qty__isnull=False, accepted_qty__lt=F("confirmed_qty"))
+    """Lines the supplier still owes: the PO is with it, and what is expected is more than what passed inspection
+    and what waits for it."""
+    waiting = (
+        ReceiptLine.objects.filter(po_line=OuterRef("pk"), inspection__status=InspectionStatus.PENDING)
+        .order_by()
+        .values("po_line")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return (
+        PurchaseOrderLine.objects.filter(purchase_order__status__in=WITH_SUPPLIER)
+        .alias(
+            owed=Coalesce("confirmed_qty", "quantity")
+            - F("accepted_qty")
+            - Coalesce(Subquery(waiting), Value(Decimal(0)), output_field=DecimalField(max_digits=14, decimal_places=3))
+        )
+        .filter(owed__gt=0)
     )
 
 
@@ -185,6 +200,7 @@ def purchase_lines_to_chase(q: ChaseQuery) -> list[ChaseRow]:
             "purchase_order__currency",
             "order_id",
             "order__number",
+            "order__customer__code",
             "order__customer__tier",
             "order__total_amount",
         )
@@ -247,7 +263,7 @@ def purchase_lines_to_chase(q: ChaseQuery) -> list[ChaseRow]:
                 reason=reason,
                 object_id=line["id"],
                 url=_po_url(line["purchase_order_id"]) + f"#line-{line['id']}",
-                customer=supplier,
+                customer=line["order__customer__code"] or "",
                 tier=line["order__customer__tier"] or "normal",
                 amount=line["order__total_amount"] or Decimal(0),
                 currency=line["purchase_order__currency"],

@@ -168,7 +168,8 @@ def _actions(po: PurchaseOrder, user: Any) -> list[dict[str, Any]]:
     if po.status == PoStatus.APPROVED:
         actions.append({"action": "send", "label": _("Send to supplier"), "style": "btn-primary"})
         actions.append({"action": "reopen", "label": _("Back to draft"), "style": ""})
-    if po.status in (PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED):
+    waiting = selectors.inspections().filter(receipt_line__po_line__purchase_order=po).exists()
+    if po.status in (PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED) and not waiting:
         actions.append(
             {"action": "close", "label": _("Close"), "style": "", "needs_reason": True, "reason_required": False}
         )
@@ -187,6 +188,8 @@ def po_detail(request: HttpRequest, po_id: int) -> HttpResponse:
     lines = list(po.lines.all())
     for line in lines:
         line.is_late = line.open_qty > 0 and po.status in WITH_SUPPLIER and line.due_date < today
+        # a cause is asked of lines that are or were late: past due, promised after the need, or received late
+        line.may_be_late = bool(line.delay_cause) or line.is_late or line.is_late_against_need
     return render(
         request,
         "procurement/po_detail.html",
@@ -566,6 +569,7 @@ def supplier_po(request: HttpRequest, token: str) -> HttpResponse:
             "today": clock.today(),
             "shipments": selectors.shipments_of(po),
             "can_act": po.status in WITH_SUPPLIER,
+            "company": documents.company_name(translation.get_language() or settings.LANGUAGE_CODE),
         },
     )
 

@@ -106,6 +106,20 @@ def qty(value: Any) -> str:
 
 
 @register.filter
+def price(value: Any) -> str:
+    """A unit price with 2 to 4 decimals, grouped for the reader's language: 14 → 14.00; 0.1235 → 0.1235."""
+    from decimal import Decimal
+
+    from django.utils.formats import number_format
+
+    if value is None or value == "":
+        return "—"
+    number = Decimal(str(value)).normalize()
+    decimals = min(max(2, -number.as_tuple().exponent), 4)
+    return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+@register.filter
 def money(amount: Any, currency: str = "") -> str:
     """1234.5, "USD" → "USD 1,234.50" (JPY without decimals)."""
     from django.utils.formats import number_format
