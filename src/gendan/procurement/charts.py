@@ -135,7 +135,7 @@ def pareto_svg(rows: Sequence[Mapping[str, Any]], *, title: str = "") -> SafeStr
     # legend
     ly = 8 + title_h + 11
     lx = left
-    lines_label, cumulative_label = gettext("Lines"), gettext("Cumulative %")
+    lines_label, cumulative_label = gettext("Late lines"), gettext("Cumulative %")
     body.append(
         f'<g data-kind="legend"><rect x="{_n(lx)}" y="{_n(ly - 8)}" width="12" height="10" fill="{BAR}"/>'
         f'<text x="{_n(lx + 16)}" y="{_n(ly + 1)}" font-size="{SMALL_FONT}" fill="{INK}">{escape(lines_label)}</text>'
