@@ -96,6 +96,12 @@ def test_a_late_supplier_promise_moves_materials_in_house_and_puts_the_order_at_
     order = Order.objects.get(pk=order.pk)
     assert order.risk in ("at_risk", "late")
     assert order.driving_milestone == "MIH"
+    from gendan.core import clock
+    from gendan.followup.selectors import chase_list
+
+    with clock.frozen(mih.planned_date):
+        row = next(r for r in chase_list(mih.owner, clock.today()) if r.milestone_code == "MIH")
+    assert "from S1 promised for" in row.reason  # the milestone's row says which supplier's promise pushes it
     change = ObjectChange.objects.filter(object_id=po.pk, user__isnull=True).first()
     assert "supplier link" in change.user_name
     line = po.lines.first()

@@ -195,6 +195,8 @@ def milestones_to_chase(q: ChaseQuery) -> list[ChaseRow]:
             "planned_date",
             "promised_date",
             "forecast_note",
+            "fed_date",
+            "fed_note",
             "order_id",
             "order__number",
             "order__customer__code",
@@ -226,6 +228,8 @@ def milestones_to_chase(q: ChaseQuery) -> list[ChaseRow]:
                 "planned": m["planned_date"].isoformat(),
                 "late": _late_text(late),
             }
+        if m["fed_date"] and m["fed_date"] > m["planned_date"]:
+            reason = f"{reason} · {m['fed_note']}"  # why it slips: the supplier's promise behind it
         rows.append(
             ChaseRow(
                 kind=ChaseKind.MILESTONE,
