@@ -258,6 +258,27 @@ def main() -> None:
         page.locator("[data-testid=template-list] a").first.click()
         page.wait_for_load_state()
         s.shot("ta-template")
+
+        # purchasing and stock: an order's materials, a PO, the supplier's page, the reports
+        page = s.visit("manager", "/follow-up/risk/?driving_milestone=MIH", "risk-board-materials", max_height=900)
+        short = page.locator("tr[data-testid=risk-row] a").first.get_attribute("href") or "/"
+        page.goto(short.split("#")[0])
+        page.wait_for_load_state()
+        s.shot("order-materials", selector="#materials")
+        s.visit("buyer", "/purchasing/requirements/", "purchasing-requirements", max_height=LIST_HEIGHT)
+        page = s.visit("buyer", "/purchasing/?status=confirmed", "purchase-orders", max_height=LIST_HEIGHT)
+        page.locator("[data-testid=po-list] tbody a").first.click()
+        page.wait_for_load_state()
+        s.shot("purchase-order", max_height=1400)
+        link = page.get_by_test_id("supplier-link").input_value()
+        outsider = browser.new_context(viewport={"width": WIDTH, "height": 900}, locale="zh-CN").new_page()
+        outsider.goto(link)
+        outsider.screenshot(path=str(out / "supplier-page.png"), full_page=True)
+        outsider.context.close()
+        s.visit("qc", "/purchasing/inspections/", "incoming-inspection", max_height=LIST_HEIGHT)
+        s.visit("buyer", "/purchasing/scorecards/", "supplier-scorecards", max_height=1100)
+        s.visit("buyer", "/purchasing/delays/", "delay-causes", max_height=1300)
+        s.visit("buyer", "/inventory/", "stock", max_height=LIST_HEIGHT)
         browser.close()
 
 
