@@ -156,3 +156,15 @@ def test_supplier_links_are_listed_made_and_withdrawn(world, confirmed, api_as, 
     assert buyer.delete(f"/links/{link['id']}").status_code == 200
     assert client.get(link["url"]).status_code == 410
     assert buyer.get(f"/purchase-orders/{po['id']}/links").json() == []
+
+
+def test_the_list_reads_a_bounded_number_of_queries(world, confirmed, api_as, django_assert_max_num_queries):
+    buyer = api_as(world.buyer)
+    for _ in range(4):
+        order = confirmed(quantity=10)
+        po = buyer.post("/purchase-orders/from-requirements", {"order_ids": [order.pk]}).json()["purchase_orders"][0]
+        buyer.post(f"/purchase-orders/{po['id']}/approve")
+    with django_assert_max_num_queries(12):
+        listing = buyer.get("/purchase-orders")
+    assert listing.json()["count"] == 4
+    assert all(po["approved_by"] == "buyer1" for po in listing.json()["items"])

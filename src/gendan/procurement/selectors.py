@@ -64,7 +64,7 @@ def purchase_lines_of(order: Order) -> list[PurchaseOrderLine]:
 
 def po_list(filters: dict[str, Any] | None = None, *, sort: str = "-order_date") -> QuerySet[PurchaseOrder]:
     filters = filters or {}
-    qs = PurchaseOrder.objects.select_related("supplier", "buyer", "ship_to")
+    qs = PurchaseOrder.objects.select_related("supplier", "buyer", "ship_to", "approved_by")
     if filters.get("q"):
         q = filters["q"].strip()
         qs = qs.filter(
