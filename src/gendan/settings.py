@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gendan.followup",
     "gendan.inventory",
     "gendan.procurement",
+    "gendan.production",
     "gendan.demo",
 ]
 

@@ -27,3 +27,20 @@ class MaterialCategory(models.TextChoices):
     COMPONENT = "component", _("Component")
     PACKAGING = "packaging", _("Packaging")
     ELECTRONIC = "electronic", _("Electronic part")
+
+
+class WorkCentreKind(models.TextChoices):
+    LINE = "line", _("Production line")
+    WORKSHOP = "workshop", _("Workshop")
+    FACTORY = "factory", _("Subcontract factory")
+
+
+class CapacityUnit(models.TextChoices):
+    HOURS = "hours", _("Hours")
+    UNITS = "units", _("Units")
+
+
+class CapacityExceptionKind(models.TextChoices):
+    OVERTIME = "overtime", _("Overtime")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    OTHER = "other", _("Other")

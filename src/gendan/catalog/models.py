@@ -6,12 +6,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gendan.catalog.choices import MaterialCategory, Unit
+from gendan.catalog.choices import CapacityExceptionKind, CapacityUnit, MaterialCategory, Unit, WorkCentreKind
 from gendan.core.fields import VersionedModel, qty_field
 from gendan.core.money import Currency
 from gendan.partners.models import Supplier, code_validator
 
-__all__ = ["BomLine", "Material", "Product"]
+__all__ = ["BomLine", "CapacityException", "Material", "Product", "RoutingStep", "WorkCentre"]
 
 hs_validator = RegexValidator(r"^\d{6,10}$", _("An HS code is 6 to 10 digits."))
 
@@ -137,3 +137,103 @@ class BomLine(models.Model):
     def gross_qty_per_unit(self) -> Decimal:
         """Quantity per unit including scrap."""
         return self.qty_per_unit * (1 + self.scrap_pct / 100)
+
+
+class WorkCentre(VersionedModel):
+    """A work centre (工作中心): a production line, a workshop, or a subcontract factory (外协厂), with its daily
+    capacity on the company's working days — hours, or units of a product family."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=WorkCentreKind.choices, default=WorkCentreKind.LINE)
+    supplier = models.ForeignKey(
+        Supplier,
+        verbose_name=_("subcontract factory"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_centres",
+    )
+    capacity_unit = models.CharField(
+        _("capacity unit"), max_length=10, choices=CapacityUnit.choices, default=CapacityUnit.HOURS
+    )
+    daily_capacity = models.DecimalField(
+        _("daily capacity"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    product_family = models.CharField(
+        _("product family"), max_length=100, blank=True, help_text=_("For a capacity in units: the product category.")
+    )
+    max_overtime_hours = models.DecimalField(
+        _("overtime per day (hours)"),
+        max_digits=6,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("The most overtime a capacity check may propose on one working day."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("work centre")
+        verbose_name_plural = _("work centres")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="factory") | models.Q(supplier__isnull=False),
+                name="work_centre_factory_has_supplier",
+                violation_error_message=_("A subcontract factory names its supplier."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class CapacityException(models.Model):
+    """One day on which a work centre's capacity differs: overtime (more, even on a rest day), maintenance (less)."""
+
+    work_centre = models.ForeignKey(WorkCentre, on_delete=models.CASCADE, related_name="exceptions")
+    date = models.DateField(_("date"))
+    capacity = models.DecimalField(
+        _("capacity that day"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CapacityExceptionKind.choices, default=CapacityExceptionKind.OTHER
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["work_centre", "date"]
+        verbose_name = _("capacity exception")
+        verbose_name_plural = _("capacity exceptions")
+        constraints = [models.UniqueConstraint(fields=["work_centre", "date"], name="capacity_exception_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.work_centre_id} {self.date}: {self.capacity}"
+
+
+class RoutingStep(models.Model):
+    """One operation (工序) of a product's routing (工艺路线), in sequence, at a work centre: standard minutes per
+    unit (标准工时) and a setup time per batch."""
+
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="routing")
+    position = models.PositiveIntegerField(_("sequence"))
+    name = models.CharField(_("operation"), max_length=100)
+    work_centre = models.ForeignKey(
+        WorkCentre, verbose_name=_("work centre"), on_delete=models.PROTECT, related_name="routing_steps"
+    )
+    minutes_per_unit = models.DecimalField(
+        _("standard minutes per unit"), max_digits=10, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    setup_minutes = models.DecimalField(
+        _("setup (minutes)"), max_digits=10, decimal_places=1, default=0, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["product", "position"]
+        verbose_name = _("routing step")
+        verbose_name_plural = _("routing steps")
+        constraints = [models.UniqueConstraint(fields=["product", "position"], name="routing_position_once")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} #{self.position} {self.name}"

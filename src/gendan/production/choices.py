@@ -1,0 +1,32 @@
+"""Production constants: notice statuses, capacity-check priorities and measures."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("production notice", "Draft")
+    RELEASED = "released", pgettext_lazy("production notice", "Released")
+    DONE = "done", pgettext_lazy("production notice", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("production notice", "Cancelled")
+
+
+NOTICE_STATUS_COLORS = {
+    NoticeStatus.DRAFT: "grey",
+    NoticeStatus.RELEASED: "blue",
+    NoticeStatus.DONE: "green",
+    NoticeStatus.CANCELLED: "grey",
+}
+
+
+class Priority(models.TextChoices):
+    EDD = "edd", _("By due date (earliest due first)")
+    RUSH = "rush", _("Rush: ahead of everything planned")
+
+
+class MeasureKind(models.TextChoices):
+    OVERTIME = "overtime", _("Overtime")
+    OUTSOURCE = "outsource", _("Outsource")
+    SPLIT = "split", _("Split shipment")
+    NEW_DATE = "new_date", _("Negotiate a new date")

@@ -1,0 +1,69 @@
+"""Production notices (生产通知书) and the plan they make: the daily load of each operation at each work centre."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gendan.catalog.models import Product, WorkCentre
+from gendan.core.fields import VersionedModel, qty_field
+from gendan.production.choices import NoticeStatus
+from gendan.sales.models import Order, OrderLine
+
+__all__ = ["PlanLoad", "ProductionNotice"]
+
+
+class ProductionNotice(VersionedModel):
+    """A production notice (生产通知书) for one confirmed order line: product, spec, quantity, packaging, delivery
+    date; numbered in the production register (生产登记表). Releasing it schedules it on finite capacity."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="notices")
+    order_line = models.ForeignKey(
+        OrderLine, verbose_name=_("order line"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    spec = models.CharField(_("spec/model"), max_length=200, blank=True)
+    quantity = qty_field(_("quantity"))
+    packaging = models.TextField(_("packaging requirements"), blank=True)
+    due_date = models.DateField(_("delivery date"))
+    status = models.CharField(_("status"), max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("production notice")
+        verbose_name_plural = _("production notices")
+        indexes = [models.Index(fields=["status", "due_date"])]
+        permissions = [("release_productionnotice", _("Can release production notices to the plan"))]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PlanLoad(models.Model):
+    """What a released notice plans at one work centre on one day for one operation: the load (hours, or units on a
+    work centre whose capacity is in units), of which overtime, and the quantity."""
+
+    notice = models.ForeignKey(ProductionNotice, on_delete=models.CASCADE, related_name="loads")
+    position = models.PositiveIntegerField(_("operation"))
+    work_centre = models.ForeignKey(WorkCentre, on_delete=models.PROTECT, related_name="loads")
+    date = models.DateField(_("date"))
+    load = models.DecimalField(_("load"), max_digits=10, decimal_places=2)
+    overtime = models.DecimalField(_("of which overtime"), max_digits=10, decimal_places=2, default=0)
+    quantity = qty_field(_("quantity"), default=0)
+    due_date = models.DateField(_("due date"))  # the notice's, kept here so the scheduler reads loads by priority
+
+    class Meta:
+        ordering = ["notice", "position", "date"]
+        verbose_name = _("planned load")
+        verbose_name_plural = _("planned loads")
+        indexes = [models.Index(fields=["work_centre", "date"]), models.Index(fields=["due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} #{self.position} {self.work_centre_id} {self.date}: {self.load}"
