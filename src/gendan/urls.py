@@ -16,6 +16,7 @@ urlpatterns = [
     path("follow-up/", include("gendan.followup.urls")),
     path("inventory/", include("gendan.inventory.urls")),
     path("purchasing/", include("gendan.procurement.urls")),
+    path("production/", include("gendan.production.urls")),
     path("s/", include("gendan.procurement.supplier_urls")),
 ]
 

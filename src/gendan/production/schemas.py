@@ -1,0 +1,65 @@
+"""Production API shapes."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from gendan.production.choices import Priority
+
+PriorityT = Literal[tuple(Priority.values)]  # type: ignore[valid-type]
+
+
+class CapacityCheckIn(BaseModel):
+    product_id: int
+    quantity: Decimal = Field(gt=0)
+    due_date: dt.date
+    priority: PriorityT = Field("edd", description="edd: behind what is due earlier; rush: ahead of everything")
+
+
+class OrderCheckIn(BaseModel):
+    priority: PriorityT = "edd"
+
+
+class LoadOut(BaseModel):
+    work_centre_id: int
+    work_centre: str
+    date: dt.date
+    hours: Decimal | None = Field(description="the hours it takes there that day (None on a work centre in units)")
+    units: Decimal | None = None
+
+
+class CapacityCheckOut(BaseModel):
+    feasible: bool
+    earliest_finish: dt.date | None = Field(description="None: it does not fit within a year")
+    due_date: dt.date
+    start: dt.date | None
+    load: list[LoadOut]
+    measures: list[dict[str, Any]] = Field(
+        description="when the date is not met: overtime {total_hours, days: [{work_centre_id, date, hours}], finish}, "
+        "split {by_due_qty, by_due_date, rest_qty, rest_date}, outsource {work_centre_id, supplier_id, quantity, "
+        "finish}, new_date {date}"
+    )
+
+
+class OrderLineCheckOut(BaseModel):
+    order_line_id: int
+    product_id: int
+    product_code: str
+    quantity: Decimal
+    feasible: bool
+    earliest_finish: dt.date | None
+    due_date: dt.date
+    load: list[LoadOut]
+    measures: list[dict[str, Any]]
+
+
+class OrderCheckOut(BaseModel):
+    order_id: int
+    feasible: bool
+    earliest_finish: dt.date | None
+    due_date: dt.date
+    load: list[LoadOut]
+    measures: list[dict[str, Any]]
+    lines: list[OrderLineCheckOut]

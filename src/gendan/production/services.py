@@ -1,0 +1,393 @@
+"""Production services: the capacity check (能否按期交货?) and the measures it proposes.
+
+`capacity_check` schedules a quantity of a product on finite capacity against everything already planned that
+comes first — with earliest-due-date priority the released notices due on or before its date, with rush priority
+nothing — and answers the earliest finish, whether the due date is met, the load it adds per work centre and
+day, and, when the date is not met, the measures with figures: overtime per work centre and day (the least
+uniform share of each work centre's allowed overtime that meets the date), the quantity that can be made by the
+date (a split shipment, the rest by when), that rest outsourced to the subcontract factory that can make it
+soonest, and the earliest date to negotiate.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from gendan.catalog.capacity import day_capacity
+from gendan.catalog.choices import CapacityUnit, WorkCentreKind
+from gendan.catalog.models import Product, RoutingStep, WorkCentre
+from gendan.core import clock
+from gendan.core.exceptions import ValidationError
+from gendan.production.choices import MeasureKind, Priority
+from gendan.production.models import PlanLoad
+from gendan.production.scheduler import Op, Schedule, schedule
+
+ZERO = Decimal(0)
+HOURS = Decimal("0.01")
+HORIZON_DAYS = 366  # how far ahead a check looks before it says "not within a year"
+OVERTIME_STEPS = 8  # binary search steps for the share of allowed overtime
+
+
+@dataclass
+class Job:
+    """A quantity of a product to schedule: its operations and its work centres."""
+
+    product: Product
+    quantity: Decimal
+    steps: list[RoutingStep]
+    centres: dict[int, WorkCentre]
+
+    def ops(self, quantity: Decimal | None = None) -> list[Op]:
+        quantity = self.quantity if quantity is None else quantity
+        result = []
+        for step in self.steps:
+            centre = self.centres[step.work_centre_id]
+            if centre.capacity_unit == CapacityUnit.UNITS:
+                amount = quantity
+            else:
+                minutes = step.setup_minutes + quantity * step.minutes_per_unit if quantity > 0 else ZERO
+                amount = (minutes / 60).quantize(HOURS)
+            result.append(Op(step.position, step.work_centre_id, amount))
+        return result
+
+    @property
+    def minutes_per_unit(self) -> Decimal:
+        return sum((s.minutes_per_unit for s in self.steps), ZERO)
+
+
+@dataclass
+class CheckResult:
+    feasible: bool
+    earliest_finish: dt.date | None
+    due_date: dt.date
+    start: dt.date | None
+    load: list[dict[str, Any]]
+    measures: list[dict[str, Any]] = field(default_factory=list)
+    schedule: Schedule | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "feasible": self.feasible,
+            "earliest_finish": self.earliest_finish,
+            "due_date": self.due_date,
+            "start": self.start,
+            "load": self.load,
+            "measures": self.measures,
+        }
+
+
+def job_for(product: Product, quantity: Decimal) -> Job:
+    steps = list(RoutingStep.objects.filter(product=product).order_by("position"))
+    if not steps:
+        raise ValidationError(
+            {"product_id": _("Product %(code)s has no routing: give it its operations first.") % {"code": product.code}}
+        )
+    centres = {wc.pk: wc for wc in WorkCentre.objects.filter(pk__in={s.work_centre_id for s in steps})}
+    inactive = [wc.code for wc in centres.values() if not wc.is_active]
+    if inactive:
+        raise ValidationError(
+            {"product_id": _("Work centre %(codes)s is inactive.") % {"codes": ", ".join(sorted(inactive))}}
+        )
+    return Job(product=product, quantity=quantity, steps=steps, centres=centres)
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def planned_load(
+    work_centre_ids: Iterable[int],
+    start: dt.date,
+    end: dt.date,
+    *,
+    due_date: dt.date | None,
+    exclude_notice: int | None = None,
+) -> dict[tuple[int, dt.date], Decimal]:
+    """What released notices already take per (work centre, day): those due on or before `due_date` (every notice
+    when it is None)."""
+    rows = PlanLoad.objects.filter(work_centre_id__in=list(work_centre_ids), date__gte=start, date__lte=end)
+    if due_date is not None:
+        rows = rows.filter(due_date__lte=due_date)
+    if exclude_notice is not None:
+        rows = rows.exclude(notice_id=exclude_notice)
+    return {
+        (wc, day): total
+        for wc, day, total in rows.order_by().values_list("work_centre_id", "date").annotate(total=Sum("load"))
+    }
+
+
+def _load_rows(result: Schedule, centres: dict[int, WorkCentre]) -> list[dict[str, Any]]:
+    rows = []
+    for (wc, day), amount in sorted(result.load().items(), key=lambda item: (item[0][1], item[0][0])):
+        unit = centres[wc].capacity_unit
+        rows.append(
+            {
+                "work_centre_id": wc,
+                "work_centre": centres[wc].code,
+                "date": day,
+                "hours": amount if unit == CapacityUnit.HOURS else None,
+                "units": amount if unit == CapacityUnit.UNITS else None,
+            }
+        )
+    return rows
+
+
+def _clean(product: Any, quantity: Any, due_date: Any, priority: str) -> tuple[Product, Decimal, dt.date]:
+    errors: dict[str, str] = {}
+    if not isinstance(product, Product):
+        found = Product.objects.filter(pk=product).first() if str(product or "").isdigit() else None
+        if found is None:
+            errors["product_id"] = _("There is no product %(id)s.") % {"id": product}
+        product = found
+    try:
+        quantity = Decimal(str(quantity))
+        if not quantity.is_finite() or quantity <= 0:
+            raise ValueError
+    except (ValueError, ArithmeticError):
+        errors["quantity"] = _("Enter a quantity greater than zero.")
+    if isinstance(due_date, str):
+        try:
+            due_date = dt.date.fromisoformat(due_date)
+        except ValueError:
+            errors["due_date"] = _("Give a date as YYYY-MM-DD.")
+    if due_date in (None, ""):
+        errors["due_date"] = _("This field is required.")
+    elif isinstance(due_date, dt.date) and due_date < clock.today():
+        errors["due_date"] = _("The due date is in the past.")
+    if priority not in Priority.values:
+        errors["priority"] = _("Choose edd or rush.")
+    if errors:
+        raise ValidationError(errors)
+    return product, quantity, due_date
+
+
+def capacity_check(
+    *,
+    product: Any,
+    quantity: Any,
+    due_date: Any,
+    priority: str = Priority.EDD,
+    exclude_notice: int | None = None,
+    with_measures: bool = True,
+) -> CheckResult:
+    """Can `quantity` of `product` be made by `due_date`? See the module's docstring."""
+    product, quantity, due_date = _clean(product, quantity, due_date, priority)
+    job = job_for(product, quantity)
+    start = clock.today()
+    end = max(due_date, start) + dt.timedelta(days=HORIZON_DAYS)
+    days = _days(start, end)
+    centre_ids = list(job.centres)
+    capacity = day_capacity(centre_ids, start, end)
+    used = (
+        {}
+        if priority == Priority.RUSH
+        else planned_load(centre_ids, start, end, due_date=due_date, exclude_notice=exclude_notice)
+    )
+    full = schedule(job.ops(), days=days, capacity=capacity, used=used)
+    feasible = full.finish is not None and full.finish <= due_date
+    result = CheckResult(
+        feasible=feasible,
+        earliest_finish=full.finish,
+        due_date=due_date,
+        start=full.start,
+        load=_load_rows(full, job.centres),
+        schedule=full,
+    )
+    if not feasible and with_measures:
+        result.measures = _measures(job, days=days, due_date=due_date, capacity=capacity, used=used, full=full)
+    return result
+
+
+def order_capacity_check(*, order: Any, priority: str = Priority.EDD) -> dict[str, Any]:
+    """The check of an existing order: its lines one after the other against what is planned (and what the lines
+    before took), each due by the line's ex-factory date, else the order's committed one."""
+    from gendan.sales.models import OrderLine
+
+    lines = list(OrderLine.objects.filter(order=order).select_related("product").order_by("position", "id"))
+    if not lines:
+        raise ValidationError(_("Order %(number)s has no lines.") % {"number": order.number})
+    results = []
+    taken: dict[tuple[int, dt.date], Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        due = line.ex_factory_date or order.ex_factory_date
+        product, quantity, due = _clean(line.product, line.quantity, due, priority)
+        job = job_for(product, quantity)
+        start = clock.today()
+        end = max(due, start) + dt.timedelta(days=HORIZON_DAYS)
+        days = _days(start, end)
+        capacity = day_capacity(list(job.centres), start, end)
+        used = {} if priority == Priority.RUSH else planned_load(list(job.centres), start, end, due_date=due)
+        for key, amount in taken.items():
+            if key[0] in job.centres:
+                used[key] = used.get(key, ZERO) + amount
+        full = schedule(job.ops(), days=days, capacity=capacity, used=used)
+        feasible = full.finish is not None and full.finish <= due
+        measures = [] if feasible else _measures(job, days=days, due_date=due, capacity=capacity, used=used, full=full)
+        for key, amount in full.load().items():
+            taken[key] += amount
+        results.append(
+            {
+                "order_line_id": line.pk,
+                "product_id": product.pk,
+                "product_code": product.code,
+                "quantity": quantity,
+                "feasible": feasible,
+                "earliest_finish": full.finish,
+                "due_date": due,
+                "load": _load_rows(full, job.centres),
+                "measures": measures,
+            }
+        )
+    finishes = [r["earliest_finish"] for r in results]
+    return {
+        "order_id": order.pk,
+        "feasible": all(r["feasible"] for r in results),
+        "earliest_finish": None if None in finishes else max(finishes),
+        "due_date": order.ex_factory_date,
+        "load": [row for r in results for row in r["load"]],
+        "measures": [{**m, "order_line_id": r["order_line_id"]} for r in results for m in r["measures"]],
+        "lines": results,
+    }
+
+
+def _overtime_allowance(job: Job, capacity: dict, days: list[dt.date], due_date: dt.date, share: Decimal) -> dict:
+    allowance = {}
+    for wc in job.centres.values():
+        if wc.capacity_unit != CapacityUnit.HOURS or not wc.max_overtime_hours:
+            continue
+        extra = (wc.max_overtime_hours * share).quantize(HOURS)
+        for day in days:
+            if day > due_date:
+                break
+            if capacity.get((wc.pk, day), ZERO) > 0:
+                allowance[(wc.pk, day)] = extra
+    return allowance
+
+
+def _measures(
+    job: Job, *, days: list[dt.date], due_date: dt.date, capacity: dict, used: dict, full: Schedule
+) -> list[dict[str, Any]]:
+    measures: list[dict[str, Any]] = []
+    ops = job.ops()
+
+    def meets(result: Schedule) -> bool:
+        return result.finish is not None and result.finish <= due_date
+
+    # overtime: the least share of each work centre's allowed overtime that meets the date
+    most = _overtime_allowance(job, capacity, days, due_date, Decimal(1))
+    if most and meets(schedule(ops, days=days, capacity=capacity, used=used, overtime=most)):
+        low, high = Decimal(0), Decimal(1)
+        for _step in range(OVERTIME_STEPS):
+            mid = (low + high) / 2
+            trial = schedule(
+                ops,
+                days=days,
+                capacity=capacity,
+                used=used,
+                overtime=_overtime_allowance(job, capacity, days, due_date, mid),
+            )
+            if meets(trial):
+                high = mid
+            else:
+                low = mid
+        best = schedule(
+            ops,
+            days=days,
+            capacity=capacity,
+            used=used,
+            overtime=_overtime_allowance(job, capacity, days, due_date, high),
+        )
+        per_day = [
+            {"work_centre_id": wc, "work_centre": job.centres[wc].code, "date": day, "hours": hours}
+            for (wc, day), hours in sorted(best.overtime().items(), key=lambda item: (item[0][1], item[0][0]))
+        ]
+        measures.append(
+            {
+                "kind": MeasureKind.OVERTIME.value,
+                "total_hours": sum((row["hours"] for row in per_day), ZERO),
+                "days": per_day,
+                "finish": best.finish,
+            }
+        )
+    # split: the most that can be made by the date in-house; the rest by the full schedule's finish
+    step = Decimal(1) if job.quantity == job.quantity.to_integral_value() else Decimal("0.001")
+    low, high = ZERO, job.quantity
+    while high - low > step:
+        mid = ((low + high) / 2).quantize(step, rounding=ROUND_FLOOR)
+        if mid <= low:
+            break
+        if meets(schedule(job.ops(mid), days=days, capacity=capacity, used=used)):
+            low = mid
+        else:
+            high = mid
+    by_due = low
+    rest = job.quantity - by_due
+    if by_due > 0:
+        measures.append(
+            {
+                "kind": MeasureKind.SPLIT.value,
+                "by_due_qty": by_due,
+                "by_due_date": due_date,
+                "rest_qty": rest,
+                "rest_date": full.finish,
+            }
+        )
+    # outsource the rest to the subcontract factory that makes it soonest
+    outsourced = _outsource(job, rest, days=days, due_date=due_date)
+    if outsourced is not None:
+        measures.append(outsourced)
+    measures.append({"kind": MeasureKind.NEW_DATE.value, "date": full.finish})
+    return measures
+
+
+def _outsource(job: Job, quantity: Decimal, *, days: list[dt.date], due_date: dt.date) -> dict[str, Any] | None:
+    factories = list(
+        WorkCentre.objects.filter(kind=WorkCentreKind.FACTORY, is_active=True)
+        .select_related("supplier")
+        .order_by("code")
+    )
+    family = job.product.category
+    factories = [
+        f
+        for f in factories
+        if f.capacity_unit == CapacityUnit.HOURS or not f.product_family or f.product_family == family
+    ]
+    if not factories or quantity <= 0:
+        return None
+    ids = [f.pk for f in factories]
+    capacity = day_capacity(ids, days[0], days[-1])
+    used = planned_load(ids, days[0], days[-1], due_date=None)
+    best: dict[str, Any] | None = None
+    for factory in factories:
+        if factory.capacity_unit == CapacityUnit.UNITS:
+            amount = quantity
+        else:
+            amount = (quantity * job.minutes_per_unit / 60).quantize(HOURS)
+        result = schedule([Op(1, factory.pk, amount)], days=days, capacity=capacity, used=used)
+        if result.finish is None or result.finish > due_date:
+            continue
+        if best is None or result.finish < best["finish"]:
+            best = {
+                "kind": MeasureKind.OUTSOURCE.value,
+                "work_centre_id": factory.pk,
+                "work_centre": factory.code,
+                "supplier_id": factory.supplier_id,
+                "supplier": factory.supplier.code if factory.supplier_id else "",
+                "quantity": quantity,
+                "finish": result.finish,
+            }
+    return best
+
+
+def group_load(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The load rows of a check per work centre code (for pages)."""
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row["work_centre"]].append(row)
+    return dict(grouped)
