@@ -1,11 +1,26 @@
 """Production API: the capacity check, for a what-if quantity or an existing order."""
 
+from typing import Any
+
 from django.http import HttpRequest
-from ninja import Router
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
 
 from gendan.core.apiutils import require_perm
+from gendan.core.exceptions import NotFound
 from gendan.production import services
-from gendan.production.schemas import CapacityCheckIn, CapacityCheckOut, OrderCheckIn, OrderCheckOut
+from gendan.production.models import ProductionNotice
+from gendan.production.schemas import (
+    CapacityCheckIn,
+    CapacityCheckOut,
+    NoticeIn,
+    NoticeOut,
+    NoticePage,
+    OrderCheckIn,
+    OrderCheckOut,
+    ReleaseIn,
+)
+from gendan.sales.models import OrderLine
 from gendan.sales.selectors import get_order
 
 router = Router(tags=["production"])
@@ -28,3 +43,78 @@ def order_capacity_check(request: HttpRequest, order_id: int, data: OrderCheckIn
     """The capacity check of an existing order: its lines one after the other, each by its ex-factory date."""
     require_perm(request, "production.view_planload")
     return services.order_capacity_check(order=get_order(order_id), priority=data.priority if data else "edd")
+
+
+# ---- production notices ------------------------------------------------------------------------------------
+
+
+def notice_dict(n: ProductionNotice) -> dict[str, Any]:
+    return {
+        "id": n.pk,
+        "number": n.number,
+        "order_id": n.order_id,
+        "order_number": n.order.number,
+        "order_line_id": n.order_line_id,
+        "product_id": n.product_id,
+        "product_code": n.product.code,
+        "spec": n.spec,
+        "quantity": n.quantity,
+        "packaging": n.packaging,
+        "due_date": n.due_date,
+        "status": n.status,
+        "planned_start": n.planned_start,
+        "planned_finish": n.planned_finish,
+        "version": n.version,
+    }
+
+
+def _notice(notice_id: int) -> ProductionNotice:
+    found = ProductionNotice.objects.select_related("order", "product").filter(pk=notice_id).first()
+    if found is None:
+        raise NotFound(_("There is no production notice %(id)s.") % {"id": notice_id})
+    return found
+
+
+@router.get("/production-notices", response=NoticePage)
+def notice_list(
+    request: HttpRequest,
+    status: str = "",
+    order_id: int | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10**9),
+):
+    """The production register (生产登记表), newest first."""
+    require_perm(request, "production.view_productionnotice")
+    qs = ProductionNotice.objects.select_related("order", "product").order_by("-created_at", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    if order_id:
+        qs = qs.filter(order_id=order_id)
+    return {"items": [notice_dict(n) for n in qs[offset : offset + limit]], "count": qs.count()}
+
+
+@router.post("/production-notices", response={201: NoticeOut})
+def notice_create(request: HttpRequest, data: NoticeIn):
+    """Register a production notice for a confirmed order line."""
+    require_perm(request, "production.add_productionnotice")
+    line = OrderLine.objects.select_related("order", "product").filter(pk=data.order_line_id).first()
+    if line is None:
+        raise NotFound(_("There is no order line %(id)s.") % {"id": data.order_line_id})
+    values = data.model_dump(exclude={"order_line_id"}, exclude_none=True)
+    notice = services.create_notice(order_line=line, by=request.user, data=values)
+    return Status(201, notice_dict(_notice(notice.pk)))
+
+
+@router.get("/production-notices/{notice_id}", response=NoticeOut)
+def notice_detail(request: HttpRequest, notice_id: int):
+    require_perm(request, "production.view_productionnotice")
+    return notice_dict(_notice(notice_id))
+
+
+@router.post("/production-notices/{notice_id}/release", response=NoticeOut)
+def notice_release(request: HttpRequest, notice_id: int, data: ReleaseIn | None = None):
+    """Release a draft notice to the plan after its capacity check: refused (422) with the earliest finish when the
+    date cannot be met, unless `accept` is overtime (made real as capacity exceptions) or late."""
+    require_perm(request, "production.release_productionnotice")
+    services.release_notice(notice=_notice(notice_id), by=request.user, accept=data.accept if data else "")
+    return notice_dict(_notice(notice_id))

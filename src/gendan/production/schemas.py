@@ -63,3 +63,40 @@ class OrderCheckOut(BaseModel):
     load: list[LoadOut]
     measures: list[dict[str, Any]]
     lines: list[OrderLineCheckOut]
+
+
+class NoticeIn(BaseModel):
+    order_line_id: int
+    quantity: Decimal | None = Field(None, gt=0, description="default: the line's quantity")
+    due_date: dt.date | None = Field(None, description="default: the line's ex-factory date, else the order's")
+    packaging: str | None = None
+    notes: str = ""
+
+
+class NoticeOut(BaseModel):
+    id: int
+    number: str
+    order_id: int
+    order_number: str
+    order_line_id: int | None
+    product_id: int
+    product_code: str
+    spec: str
+    quantity: Decimal
+    packaging: str
+    due_date: dt.date
+    status: str
+    planned_start: dt.date | None
+    planned_finish: dt.date | None
+    version: int
+
+
+class NoticePage(BaseModel):
+    items: list[NoticeOut]
+    count: int
+
+
+class ReleaseIn(BaseModel):
+    accept: Literal["", "overtime", "late"] = Field(
+        "", description="when the date cannot be met: overtime makes the overtime measure real; late releases anyway"
+    )

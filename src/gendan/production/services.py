@@ -16,16 +16,19 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from gendan.catalog.capacity import day_capacity
 from gendan.catalog.choices import CapacityUnit, WorkCentreKind
-from gendan.catalog.models import Product, RoutingStep, WorkCentre
-from gendan.core import clock
-from gendan.core.exceptions import ValidationError
-from gendan.production.choices import MeasureKind, Priority
-from gendan.production.models import PlanLoad
+from gendan.catalog.models import CapacityException, Product, RoutingStep, WorkCentre
+from gendan.core import audit, clock
+from gendan.core.choices import AuditAction
+from gendan.core.exceptions import TransitionNotAllowed, ValidationError
+from gendan.core.numbering import next_number
+from gendan.production.choices import MeasureKind, NoticeStatus, Priority
+from gendan.production.models import PlanLoad, ProductionNotice
 from gendan.production.scheduler import Op, Schedule, schedule
 
 ZERO = Decimal(0)
@@ -391,3 +394,182 @@ def group_load(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     for row in rows:
         grouped[row["work_centre"]].append(row)
     return dict(grouped)
+
+
+# ---- production notices (生产通知书) and the plan ------------------------------------------------------------
+
+NOTICE_PREFIX = "PN"
+NOTICE_STATUSES_OPEN = ("draft", "released")
+
+
+@transaction.atomic
+def create_notice(*, order_line: Any, by: Any, data: dict[str, Any] | None = None) -> ProductionNotice:
+    """A production notice for a confirmed order line: product, spec, quantity, packaging, delivery date (the
+    line's ex-factory date, else the order's), numbered in the production register."""
+    from gendan.core.services import ensure_can
+    from gendan.sales.choices import OrderStatus
+
+    ensure_can(by, "production.add_productionnotice", _("You may not register production notices."))
+    data = data or {}
+    order = order_line.order
+    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION):
+        raise ValidationError(
+            _("Order %(number)s is %(status)s: only a confirmed order goes to production.")
+            % {"number": order.number, "status": order.get_status_display()}
+        )
+    quantity = data.get("quantity", order_line.quantity)
+    due = data.get("due_date") or order_line.ex_factory_date or order.ex_factory_date
+    product, quantity, due = _clean(order_line.product, quantity, due, Priority.EDD)
+    notice = ProductionNotice.objects.create(
+        number=next_number(NOTICE_PREFIX),
+        order=order,
+        order_line=order_line,
+        product=product,
+        spec=str(data.get("spec") or product.spec or "")[:200],
+        quantity=quantity,
+        packaging=str(data.get("packaging") or order_line.packaging_note or ""),
+        due_date=due,
+        notes=str(data.get("notes") or ""),
+    )
+    audit.record_create(instance=notice, by=by, fields=["product", "quantity", "due_date", "packaging"], related=order)
+    return notice
+
+
+def _save_loads(notice: ProductionNotice, result: Schedule, job: Job) -> None:
+    per_unit = {op.position: op.amount for op in job.ops()}
+    PlanLoad.objects.filter(notice=notice).delete()
+    PlanLoad.objects.bulk_create(
+        [
+            PlanLoad(
+                notice=notice,
+                position=s.position,
+                work_centre_id=s.work_centre,
+                date=s.day,
+                load=s.amount,
+                overtime=s.overtime,
+                quantity=(notice.quantity * s.amount / per_unit[s.position]).quantize(Decimal("0.001"))
+                if per_unit.get(s.position)
+                else ZERO,
+                due_date=notice.due_date,
+            )
+            for s in result.slots
+        ],
+        batch_size=1000,
+    )
+    notice.planned_start, notice.planned_finish = result.start, result.finish
+
+
+def _plan(notice: ProductionNotice) -> Schedule:
+    """Schedule a released notice against the loads of the notices due on or before it (they come first)."""
+    job = job_for(notice.product, notice.quantity)
+    start = clock.today()
+    end = max(notice.due_date, start) + dt.timedelta(days=HORIZON_DAYS)
+    days = _days(start, end)
+    capacity = day_capacity(list(job.centres), start, end)
+    used = planned_load(list(job.centres), start, end, due_date=notice.due_date, exclude_notice=notice.pk)
+    result = schedule(job.ops(), days=days, capacity=capacity, used=used)
+    if result.finish is None:
+        raise ValidationError(_("%(number)s does not fit within a year.") % {"number": notice.number})
+    _save_loads(notice, result, job)
+    return result
+
+
+def accept_overtime(*, measure: dict[str, Any], by: Any, reason: str = "") -> int:
+    """Make an overtime measure real: each of its days becomes a capacity exception of the work centre (its
+    capacity that day plus the overtime hours). Returns how many days were set."""
+    centres = {wc.pk: wc for wc in WorkCentre.objects.filter(pk__in={d["work_centre_id"] for d in measure["days"]})}
+    existing = {
+        (e.work_centre_id, e.date): e
+        for e in CapacityException.objects.filter(
+            work_centre_id__in=list(centres), date__in=[d["date"] for d in measure["days"]]
+        )
+    }
+    for d in measure["days"]:
+        key = (d["work_centre_id"], d["date"])
+        base = existing[key].capacity if key in existing else centres[d["work_centre_id"]].daily_capacity
+        CapacityException.objects.update_or_create(
+            work_centre_id=d["work_centre_id"],
+            date=d["date"],
+            defaults={"capacity": base + Decimal(str(d["hours"])), "kind": "overtime", "reason": reason[:200]},
+        )
+        audit.record(
+            instance=centres[d["work_centre_id"]],
+            action=AuditAction.UPDATE,
+            by=by,
+            changes={f"capacity {d['date']}": [base, base + Decimal(str(d["hours"]))]},
+            message=reason,
+        )
+    return len(measure["days"])
+
+
+@transaction.atomic
+def release_notice(*, notice: ProductionNotice, by: Any, accept: str = "") -> ProductionNotice:
+    """Release a notice to the plan after its capacity check. When the date cannot be met the release is refused
+    with the measures, unless `accept="overtime"` makes the overtime measure real first. Notices due later are
+    planned again behind it (earliest due date first)."""
+    from gendan.core.services import ensure_can
+
+    ensure_can(by, "production.release_productionnotice", _("Only production planning releases notices."))
+    locked = ProductionNotice.objects.select_for_update().select_related("product", "order").get(pk=notice.pk)
+    if locked.status != NoticeStatus.DRAFT:
+        raise TransitionNotAllowed(
+            _("%(number)s is %(status)s: only a draft is released.")
+            % {"number": locked.number, "status": locked.get_status_display()}
+        )
+    check = capacity_check(
+        product=locked.product, quantity=locked.quantity, due_date=locked.due_date, exclude_notice=locked.pk
+    )
+    if not check.feasible:
+        overtime = next((m for m in check.measures if m["kind"] == MeasureKind.OVERTIME), None)
+        if accept == MeasureKind.OVERTIME and overtime is not None:
+            accept_overtime(measure=overtime, by=by, reason=_("Overtime for %(number)s") % {"number": locked.number})
+        elif accept != "late":
+            raise ValidationError(
+                {
+                    "accept": _(
+                        "%(number)s cannot be made by %(due)s: the earliest finish is %(finish)s. Accept a measure "
+                        "(overtime) or release it late."
+                    )
+                    % {
+                        "number": locked.number,
+                        "due": locked.due_date.isoformat(),
+                        "finish": check.earliest_finish.isoformat() if check.earliest_finish else "—",
+                    }
+                }
+            )
+    result = _plan(locked)
+    locked.status = NoticeStatus.RELEASED
+    locked.released_at = clock.now()
+    locked.released_by = by
+    locked.version += 1
+    locked.save()
+    audit.record(
+        instance=locked,
+        action=AuditAction.TRANSITION,
+        by=by,
+        changes={"status": [NoticeStatus.DRAFT, NoticeStatus.RELEASED], "planned_finish": [None, result.finish]},
+        message=_("Overtime accepted") if accept == MeasureKind.OVERTIME else "",
+        related=locked.order,
+    )
+    replan_after(locked.due_date, exclude=locked.pk)
+    return locked
+
+
+def replan_after(due_date: dt.date, *, exclude: int | None = None) -> int:
+    """Plan again, earliest due first, the released notices due after `due_date` (a notice due earlier took their
+    capacity). Returns how many were planned again."""
+    later = list(
+        ProductionNotice.objects.filter(status=NoticeStatus.RELEASED, due_date__gt=due_date)
+        .exclude(pk=exclude)
+        .select_related("product")
+        .order_by("due_date", "pk")
+    )
+    if not later:
+        return 0
+    PlanLoad.objects.filter(notice__in=later).delete()
+    for notice in later:
+        _plan(notice)
+        ProductionNotice.objects.filter(pk=notice.pk).update(
+            planned_start=notice.planned_start, planned_finish=notice.planned_finish
+        )
+    return len(later)

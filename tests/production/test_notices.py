@@ -1,0 +1,110 @@
+"""Production notices: registered from a confirmed order line, released to the plan after a capacity check."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from gendan.catalog.models import CapacityException
+from gendan.core.choices import Role
+from gendan.core.exceptions import PermissionDenied, TransitionNotAllowed, ValidationError
+from gendan.production import services
+from gendan.production.models import PlanLoad
+from tests.sales.factories import order_in
+
+pytestmark = pytest.mark.django_db
+
+TUE = dt.date(2026, 11, 24)
+
+
+def day(n: int) -> dt.date:
+    return TUE + dt.timedelta(days=n)
+
+
+@pytest.fixture
+def planner(make_user):
+    return make_user(Role.PLANNER, username="pmc1")
+
+
+def confirmed_line(plant, merchandiser, manager, quantity, due):
+    order = order_in(
+        "confirmed",
+        by=merchandiser,
+        manager=manager,
+        products=[plant.shirt],
+        quantities=[quantity],
+        ex_factory_date=due,
+    )
+    return order.lines.get()
+
+
+def test_a_notice_is_registered_from_a_confirmed_line_and_released_to_the_plan(plant, merchandiser, manager, planner):
+    line = confirmed_line(plant, merchandiser, manager, 1000, day(21))
+    notice = services.create_notice(order_line=line, by=planner)
+    assert notice.number.startswith("PN-2026-")
+    assert notice.quantity == Decimal(1000)
+    assert notice.due_date == day(21)
+    released = services.release_notice(notice=notice, by=planner)
+    assert released.status == "released"
+    assert released.planned_finish == day(2)
+    loads = PlanLoad.objects.filter(notice=notice)
+    assert sum(row.load for row in loads if row.work_centre_id == plant.sewing.pk) == Decimal(32)
+    with pytest.raises(TransitionNotAllowed):
+        services.release_notice(notice=released, by=planner)
+
+
+def test_a_late_notice_is_refused_unless_overtime_is_accepted(plant, merchandiser, manager, planner):
+    line = confirmed_line(plant, merchandiser, manager, 2600, day(7))
+    notice = services.create_notice(order_line=line, by=planner)
+    with pytest.raises(ValidationError, match="cannot be made by"):
+        services.release_notice(notice=notice, by=planner)
+    assert not PlanLoad.objects.exists()
+    released = services.release_notice(notice=notice, by=planner, accept="overtime")
+    assert released.planned_finish <= day(7)
+    assert CapacityException.objects.filter(kind="overtime").exists()
+    assert PlanLoad.objects.filter(notice=notice, overtime__gt=0).exists() is False  # overtime became capacity
+
+
+def test_a_notice_due_earlier_pushes_the_later_ones_back(plant, merchandiser, manager, planner):
+    later = services.create_notice(order_line=confirmed_line(plant, merchandiser, manager, 1000, day(30)), by=planner)
+    services.release_notice(notice=later, by=planner)
+    later.refresh_from_db()
+    assert later.planned_finish == day(2)
+    urgent = services.create_notice(order_line=confirmed_line(plant, merchandiser, manager, 1000, day(9)), by=planner)
+    services.release_notice(notice=urgent, by=planner)
+    urgent.refresh_from_db()
+    later.refresh_from_db()
+    assert urgent.planned_finish == day(2)
+    assert later.planned_finish > day(2)
+    for (wc, date), total in services.planned_load(
+        [plant.cutting.pk, plant.sewing.pk], TUE, day(60), due_date=None
+    ).items():
+        capacity = plant.cutting.daily_capacity if wc == plant.cutting.pk else plant.sewing.daily_capacity
+        assert total <= capacity, (wc, date)
+
+
+def test_only_planning_releases_and_only_confirmed_orders_get_notices(plant, merchandiser, manager, planner):
+    line = confirmed_line(plant, merchandiser, manager, 100, day(21))
+    notice = services.create_notice(order_line=line, by=merchandiser)
+    with pytest.raises(PermissionDenied):
+        services.release_notice(notice=notice, by=merchandiser)
+    draft = order_in("draft", by=merchandiser, manager=manager, products=[plant.shirt], quantities=[5])
+    with pytest.raises(ValidationError, match="only a confirmed order"):
+        services.create_notice(order_line=draft.lines.get(), by=planner)
+
+
+def test_the_register_through_the_api(plant, merchandiser, manager, planner, api_as):
+    line = confirmed_line(plant, merchandiser, manager, 2600, day(7))
+    client = api_as(planner)
+    made = client.post("/production-notices", {"order_line_id": line.pk})
+    assert made.status_code == 201, made.content
+    notice = made.json()
+    assert notice["status"] == "draft"
+    refused = client.post(f"/production-notices/{notice['id']}/release", {})
+    assert refused.status_code == 422
+    assert "cannot be made by" in refused.json()["detail"][0]["msg"]
+    released = client.post(f"/production-notices/{notice['id']}/release", {"accept": "overtime"})
+    assert released.status_code == 200, released.content
+    assert released.json()["status"] == "released"
+    assert client.get("/production-notices", order_id=line.order_id).json()["count"] == 1
+    assert api_as(merchandiser).post(f"/production-notices/{notice['id']}/release", {}).status_code == 403
