@@ -108,3 +108,20 @@ def test_the_register_through_the_api(plant, merchandiser, manager, planner, api
     assert released.json()["status"] == "released"
     assert client.get("/production-notices", order_id=line.order_id).json()["count"] == 1
     assert api_as(merchandiser).post(f"/production-notices/{notice['id']}/release", {}).status_code == 403
+
+
+def test_the_pages_register_check_and_release(plant, merchandiser, manager, planner, page_as):
+    line = confirmed_line(plant, merchandiser, manager, 2600, day(7))
+    client = page_as(planner)
+    order_page = client.get(f"/orders/{line.order_id}/").content.decode()
+    assert 'data-testid="production-section"' in order_page
+    made = client.post(f"/production/lines/{line.pk}/notice/")
+    notice_url = made["Location"]
+    page = client.get(notice_url).content.decode()
+    assert 'data-feasible="no"' in page
+    assert 'data-testid="release-overtime"' in page
+    client.post(notice_url + "release/", {"accept": "overtime"})
+    released = client.get(notice_url).content.decode()
+    assert 'data-testid="notice-status">released<' in released
+    assert 'data-testid="notice-load"' in released
+    assert "PN-2026-" in client.get("/production/notices/").content.decode()

@@ -1,7 +1,22 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.choices import Role
+
+
+def production_section(request: Any, order: Any) -> dict[str, Any] | None:
+    """The order page's production: its notices, lines still without one, the capacity check."""
+    from gendan.production.views import production_section_context
+
+    if not request.user.has_perm("production.view_productionnotice"):
+        return None
+    return {
+        "template": "production/partials/_production_section.html",
+        "context": production_section_context(request, order),
+        "order": 120,
+    }
 
 
 class ProductionConfig(AppConfig):
@@ -22,3 +37,8 @@ class ProductionConfig(AppConfig):
         Role.FINANCE: _view,
         Role.MANAGER: [*_view, "add_productionnotice", "change_productionnotice", "release_productionnotice"],
     }
+
+    def ready(self) -> None:
+        from gendan.sales.hub import register_section
+
+        register_section(production_section)

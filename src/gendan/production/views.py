@@ -2,16 +2,22 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from gendan.catalog.models import Product
+from gendan.core import audit
 from gendan.core.exceptions import GendanError
-from gendan.core.pages import apply_errors, error_text, perm_required
+from gendan.core.pages import apply_errors, error_text, list_page, perm_required
 from gendan.production import services
-from gendan.production.forms import CapacityCheckForm
-from gendan.sales.models import Order
+from gendan.production.choices import NOTICE_STATUS_COLORS, NoticeStatus
+from gendan.production.forms import CapacityCheckForm, NoticeFilterForm
+from gendan.production.models import PlanLoad, ProductionNotice
+from gendan.sales.models import Order, OrderLine
 
 
 def pivot(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -68,3 +74,106 @@ def capacity_check(request: HttpRequest) -> HttpResponse:
                     context["pivot"] = pivot(result.load)
     context["form"] = form
     return render(request, "production/capacity_check.html", context)
+
+
+# ---- the order page's production section, the register, a notice -------------------------------------------
+
+
+def production_section_context(request: HttpRequest, order: Order) -> dict[str, Any]:
+    notices = list(ProductionNotice.objects.filter(order=order).select_related("product").order_by("created_at"))
+    noticed = {n.order_line_id for n in notices if n.status != NoticeStatus.CANCELLED}
+    lines = [line for line in order.lines.all() if line.pk not in noticed]
+    return {"notices": notices, "lines_without": lines, "colors": NOTICE_STATUS_COLORS}
+
+
+@require_POST
+@perm_required("production.add_productionnotice")
+def notice_add(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = OrderLine.objects.select_related("order", "product").filter(pk=line_id).first()
+    if line is None:
+        raise Http404
+    try:
+        notice = services.create_notice(order_line=line, by=request.user)
+    except GendanError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(reverse("sales:order", args=[line.order_id]) + "#production")
+    messages.success(request, _("Production notice %(number)s registered.") % {"number": notice.number})
+    return redirect("production:notice", notice_id=notice.pk)
+
+
+@perm_required("production.view_productionnotice")
+def notice_list(request: HttpRequest) -> HttpResponse:
+    form = NoticeFilterForm(request.GET or None)
+    qs = ProductionNotice.objects.select_related("order__customer", "product").order_by("-created_at", "-id")
+    if form.is_valid():
+        if form.cleaned_data.get("status"):
+            qs = qs.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data.get("q"):
+            q = form.cleaned_data["q"].strip()
+            qs = (
+                qs.filter(number__icontains=q)
+                | qs.filter(order__number__icontains=q)
+                | qs.filter(product__code__icontains=q)
+            )
+    return list_page(request, "production/notice_list.html", filter_form=form, qs=qs, colors=NOTICE_STATUS_COLORS)
+
+
+@perm_required("production.view_productionnotice")
+def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = (
+        ProductionNotice.objects.select_related("order__customer", "product", "released_by")
+        .filter(pk=notice_id)
+        .first()
+    )
+    if notice is None:
+        raise Http404
+    context: dict[str, Any] = {"notice": notice, "colors": NOTICE_STATUS_COLORS, "result": None}
+    if notice.status == NoticeStatus.DRAFT:
+        try:
+            result = services.capacity_check(
+                product=notice.product, quantity=notice.quantity, due_date=notice.due_date, exclude_notice=notice.pk
+            )
+        except GendanError as exc:
+            context["error"] = error_text(exc)
+        else:
+            context["result"] = result
+            context["pivot"] = pivot(result.load)
+            context["overtime"] = next((m for m in result.measures if m["kind"] == "overtime"), None)
+    else:
+        loads = list(PlanLoad.objects.filter(notice=notice).select_related("work_centre").order_by("date", "position"))
+        context["pivot"] = pivot(
+            [
+                {
+                    "work_centre": row.work_centre.code,
+                    "date": row.date,
+                    "hours": row.load if row.work_centre.capacity_unit == "hours" else None,
+                    "units": row.load if row.work_centre.capacity_unit == "units" else None,
+                }
+                for row in loads
+            ]
+        )
+    context["history"] = audit.history_for(notice, limit=30)
+    return render(request, "production/notice_detail.html", context)
+
+
+@require_POST
+@perm_required("production.release_productionnotice")
+def notice_release(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = ProductionNotice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    try:
+        released = services.release_notice(notice=notice, by=request.user, accept=request.POST.get("accept", ""))
+    except GendanError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            _("%(number)s is released: planned from %(start)s to %(finish)s.")
+            % {
+                "number": released.number,
+                "start": released.planned_start.isoformat() if released.planned_start else "—",
+                "finish": released.planned_finish.isoformat() if released.planned_finish else "—",
+            },
+        )
+    return redirect("production:notice", notice_id=notice_id)
