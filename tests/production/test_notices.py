@@ -125,3 +125,19 @@ def test_the_pages_register_check_and_release(plant, merchandiser, manager, plan
     assert 'data-testid="notice-status">released<' in released
     assert 'data-testid="notice-load"' in released
     assert "PN-2026-" in client.get("/production/notices/").content.decode()
+
+
+def test_the_notice_prints_for_the_workshop(plant, merchandiser, manager, planner, page_as):
+    import shutil
+    import subprocess
+
+    line = confirmed_line(plant, merchandiser, manager, 1000, day(21))
+    notice = services.create_notice(order_line=line, by=planner)
+    services.release_notice(notice=notice, by=planner)
+    pdf = page_as(planner).get(f"/production/notices/{notice.pk}/document.pdf?language=zh-hans")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
+        assert notice.number in text.decode()
+        assert "SEW" in text.decode()

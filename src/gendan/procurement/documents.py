@@ -25,15 +25,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from gendan.core.documents import company_name
 from gendan.core.excel import HEADER_FILL
-from gendan.core.models import CompanySettings
 from gendan.core.money import places, round_money
 from gendan.procurement.choices import PoStatus
 from gendan.procurement.models import PurchaseOrder, PurchaseOrderLine
 
 __all__ = ["po_filename", "po_pdf", "po_xlsx"]
 
-DEFAULT_COMPANY_NAME = "Gendan"
 PRICE_PLACES = 4  # unit prices are stored with 4 places
 TEMPLATE = "procurement/po_document.html"
 ZERO = Decimal(0)
@@ -82,17 +81,6 @@ class Document:
     def buyer_text(self) -> str:
         email = self.po.buyer.email
         return f"{self.buyer}, {email}" if email else self.buyer
-
-
-def company_name(language: str) -> str:
-    """The company's name from its settings row (the English one in English) when it has one, else "Gendan"."""
-    fields = {f.name for f in CompanySettings._meta.get_fields()}
-    if "name" not in fields:
-        return DEFAULT_COMPANY_NAME
-    row = CompanySettings.current()
-    if language.startswith("en") and getattr(row, "name_en", ""):
-        return row.name_en
-    return getattr(row, "name", "") or DEFAULT_COMPANY_NAME
 
 
 def _person(user: Any) -> str:

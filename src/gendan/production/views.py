@@ -177,3 +177,21 @@ def notice_release(request: HttpRequest, notice_id: int) -> HttpResponse:
             },
         )
     return redirect("production:notice", notice_id=notice_id)
+
+
+@perm_required("production.view_productionnotice")
+def notice_document(request: HttpRequest, notice_id: int) -> HttpResponse:
+    from django.conf import settings
+    from django.utils import translation
+
+    from gendan.production.documents import notice_pdf
+
+    notice = ProductionNotice.objects.select_related("order__customer", "product").filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    language = request.GET.get("language") or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    response = HttpResponse(notice_pdf(notice, language), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
+    return response
