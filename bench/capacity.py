@@ -29,7 +29,7 @@ def build(args: argparse.Namespace) -> dict:
     from django.db import transaction
 
     from gendan.catalog.models import Product, RoutingStep, WorkCentre
-    from gendan.catalog.capacity import day_capacity
+    from gendan.catalog.selectors import day_capacity
     from gendan.core import clock
     from gendan.core.models import User
     from gendan.partners.models import Customer, Supplier

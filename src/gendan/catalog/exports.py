@@ -56,3 +56,29 @@ BOM_COLUMNS = [
     Column("scrap_pct", "损耗率(%)", "Scrap rate (%)", width=10, number_format="0.00"),
     Column("note", "备注", "Note", width=24),
 ]
+
+WORK_CENTRE_COLUMNS = [
+    Column("code", "工作中心编码", "Code", width=12),
+    Column("name", "名称", "Name", width=24),
+    Column("kind", "类型", "Kind", getter=lambda w: str(w.get_kind_display()), width=14),
+    Column(
+        "supplier",
+        "外协厂编码",
+        "Subcontractor code",
+        getter=lambda w: w.supplier.code if w.supplier_id else "",
+        width=12,
+    ),
+    Column(
+        "supplier_name",
+        "外协厂",
+        "Subcontractor",
+        getter=lambda w: w.supplier.name if w.supplier_id else "",
+        width=24,
+    ),
+    Column("capacity_unit", "产能单位", "Capacity unit", getter=lambda w: str(w.get_capacity_unit_display()), width=10),
+    Column("daily_capacity", "日产能", "Daily capacity", width=12, number_format="0.00"),
+    Column("product_family", "产品系列", "Product family", width=14),
+    Column("max_overtime_hours", "每日最多加班(小时)", "Max overtime per day (h)", width=12, number_format="0.00"),
+    Column("step_count", "工序数", "Routing steps", width=8),
+    Column("is_active", "启用", "Active", width=8),
+]

@@ -20,9 +20,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from gendan.catalog.capacity import day_capacity
 from gendan.catalog.choices import CapacityUnit, WorkCentreKind
 from gendan.catalog.models import CapacityException, Product, RoutingStep, WorkCentre
+from gendan.catalog.selectors import day_capacity
 from gendan.core import audit, clock
 from gendan.core.choices import AuditAction
 from gendan.core.exceptions import TransitionNotAllowed, ValidationError

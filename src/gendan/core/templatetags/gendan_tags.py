@@ -50,6 +50,10 @@ def _extra_labels() -> dict[str, str]:
         "revoked": _("Revoked"),
         "plan": _("T&A plan"),
         "milestones": _("Milestones"),
+        "exceptions": _("Capacity exceptions"),
+        "routing": _("Routing"),
+        "on_hand": _("on hand"),
+        "fed_date": _("fed date"),
     }
 
 
