@@ -141,3 +141,21 @@ def test_the_notice_prints_for_the_workshop(plant, merchandiser, manager, planne
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
         assert notice.number in text.decode()
         assert "SEW" in text.decode()
+
+
+def test_the_plan_feeds_the_orders_production_milestones(plant, merchandiser, manager, planner):
+    from gendan.followup.models import Milestone
+    from gendan.sales.models import Order
+
+    line = confirmed_line(plant, merchandiser, manager, 4000, day(10))
+    notice = services.create_notice(order_line=line, by=planner)
+    released = services.release_notice(notice=notice, by=planner, accept="late")
+    plan = {m.code: m for m in Milestone.objects.filter(order=line.order)}
+    assert plan["PS"].fed_date == released.planned_start
+    assert plan["PC"].fed_date == released.planned_finish
+    assert plan["PS"].fed_date <= plan["P50"].fed_date <= plan["PC"].fed_date
+    assert released.number in plan["PC"].fed_note
+    assert plan["PC"].forecast_date >= released.planned_finish
+    order = Order.objects.get(pk=line.order_id)
+    assert order.risk in ("at_risk", "late")
+    assert order.forecast_ex_factory_date > day(10)

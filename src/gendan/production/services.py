@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -551,13 +551,14 @@ def release_notice(*, notice: ProductionNotice, by: Any, accept: str = "") -> Pr
         message=_("Overtime accepted") if accept == MeasureKind.OVERTIME else "",
         related=locked.order,
     )
-    replan_after(locked.due_date, exclude=locked.pk)
+    moved = replan_after(locked.due_date, exclude=locked.pk)
+    feed_plan([locked.order_id, *moved], by=by)
     return locked
 
 
-def replan_after(due_date: dt.date, *, exclude: int | None = None) -> int:
+def replan_after(due_date: dt.date, *, exclude: int | None = None) -> list[int]:
     """Plan again, earliest due first, the released notices due after `due_date` (a notice due earlier took their
-    capacity). Returns how many were planned again."""
+    capacity). Returns the orders of the notices planned again."""
     later = list(
         ProductionNotice.objects.filter(status=NoticeStatus.RELEASED, due_date__gt=due_date)
         .exclude(pk=exclude)
@@ -565,11 +566,82 @@ def replan_after(due_date: dt.date, *, exclude: int | None = None) -> int:
         .order_by("due_date", "pk")
     )
     if not later:
-        return 0
+        return []
     PlanLoad.objects.filter(notice__in=later).delete()
     for notice in later:
         _plan(notice)
         ProductionNotice.objects.filter(pk=notice.pk).update(
             planned_start=notice.planned_start, planned_finish=notice.planned_finish
         )
-    return len(later)
+    return sorted({n.order_id for n in later})
+
+
+# ---- the plan feeds the order's T&A milestones ------------------------------------------------------------------
+
+START_CODE, HALF_CODE, COMPLETE_CODE = "PS", "P50", "PC"  # production start, 50% output, production complete
+
+
+def plan_dates(order_ids: Iterable[int]) -> dict[int, dict[str, tuple[dt.date, str]]]:
+    """For each order with released notices: when its production starts, reaches half its quantity and completes
+    by the plan (the last operation of each notice carries the output)."""
+    notices = list(
+        ProductionNotice.objects.filter(order_id__in=list(order_ids), status=NoticeStatus.RELEASED).values(
+            "pk", "order_id", "number", "quantity", "planned_start", "planned_finish"
+        )
+    )
+    if not notices:
+        return {}
+    last_op = dict(
+        PlanLoad.objects.filter(notice_id__in=[n["pk"] for n in notices])
+        .order_by()
+        .values("notice_id")
+        .annotate(last=models.Max("position"))
+        .values_list("notice_id", "last")
+    )
+    output: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for notice_id, position, day, quantity in (
+        PlanLoad.objects.filter(notice_id__in=list(last_op))
+        .order_by("date")
+        .values_list("notice_id", "position", "date", "quantity")
+    ):
+        if position == last_op[notice_id]:
+            output[notice_id].append((day, quantity))
+    result: dict[int, dict[str, tuple[dt.date, str]]] = {}
+    by_order: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for n in notices:
+        by_order[n["order_id"]].append(n)
+    for order_id, items in by_order.items():
+        starts = [n["planned_start"] for n in items if n["planned_start"]]
+        finishes = [n["planned_finish"] for n in items if n["planned_finish"]]
+        if not starts or not finishes:
+            continue
+        numbers = ", ".join(n["number"] for n in items)
+        dates = {
+            START_CODE: (min(starts), _("Planned start of %(notices)s") % {"notices": numbers}),
+            COMPLETE_CODE: (max(finishes), _("Planned finish of %(notices)s") % {"notices": numbers}),
+        }
+        total = sum((n["quantity"] for n in items), ZERO)
+        made, half = ZERO, None
+        for day, quantity in sorted(d for n in items for d in output.get(n["pk"], [])):
+            made += quantity
+            if made * 2 >= total:
+                half = day
+                break
+        if half is not None:
+            dates[HALF_CODE] = (half, _("Half of %(notices)s planned by then") % {"notices": numbers})
+        result[order_id] = dates
+    return result
+
+
+def feed_plan(order_ids: Iterable[int], *, by: Any = None) -> int:
+    """Feed the production milestones of the orders with their planned dates (a plan that ends after the T&A date
+    moves the forecast, so the order shows on the risk board the day it is planned late)."""
+    from gendan.followup.services import feed_dates
+
+    ids = list(set(order_ids))
+    dates = plan_dates(ids)
+    changed = 0
+    for code in (START_CODE, HALF_CODE, COMPLETE_CODE):
+        feed = {pk: dates.get(pk, {}).get(code, (None, "")) for pk in ids}
+        changed += feed_dates(code=code, dates=feed, by=by)
+    return changed
