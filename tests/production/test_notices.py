@@ -159,3 +159,20 @@ def test_the_plan_feeds_the_orders_production_milestones(plant, merchandiser, ma
     order = Order.objects.get(pk=line.order_id)
     assert order.risk in ("at_risk", "late")
     assert order.forecast_ex_factory_date > day(10)
+
+
+def test_the_load_chart_shows_the_plan_against_capacity(plant, merchandiser, manager, planner, page_as):
+    import xml.etree.ElementTree as ET
+
+    line = confirmed_line(plant, merchandiser, manager, 1000, day(21))
+    services.release_notice(notice=services.create_notice(order_line=line, by=planner), by=planner)
+    page = page_as(planner).get("/production/load/").content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
+    root = ET.fromstring(svg)
+    assert "SEW Sewing line 1" in "".join(root.itertext())
+    assert 'data-overloads' not in page
+    # a day planned over capacity (capacity cut after the release) turns red and is counted
+    CapacityException.objects.create(work_centre=plant.sewing, date=day(1), capacity=4, kind="maintenance")
+    again = page_as(planner).get("/production/load/").content.decode()
+    assert 'data-over="1"' in again
+    assert 'data-testid="overloads"' in again

@@ -195,3 +195,38 @@ def notice_document(request: HttpRequest, notice_id: int) -> HttpResponse:
     response = HttpResponse(notice_pdf(notice, language), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
     return response
+
+
+@perm_required("production.view_planload")
+def load_chart(request: HttpRequest) -> HttpResponse:
+    """The plan's load per work centre and day against capacity, six weeks from a start date (default today)."""
+    import datetime as dt
+
+    from gendan.catalog.models import WorkCentre
+    from gendan.catalog.selectors import day_capacity
+    from gendan.core import clock
+    from gendan.production import charts
+
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from") or "")
+    except ValueError:
+        start = clock.today()
+    weeks = 6
+    days = [start + dt.timedelta(days=i) for i in range(7 * weeks)]
+    centres = list(WorkCentre.objects.filter(is_active=True).order_by("kind", "code").values_list("pk", "code", "name"))
+    ids = [pk for pk, _code, _name in centres]
+    load = services.planned_load(ids, days[0], days[-1], due_date=None)
+    capacity = day_capacity(ids, days[0], days[-1])
+    over = sum(1 for key, amount in load.items() if amount > capacity.get(key, 0))
+    chart = charts.load_svg([(pk, f"{code} {name}"[:22]) for pk, code, name in centres], days, load, capacity)
+    return render(
+        request,
+        "production/load.html",
+        {
+            "chart": chart,
+            "start": start,
+            "previous": start - dt.timedelta(days=7 * weeks),
+            "next": start + dt.timedelta(days=7 * weeks),
+            "over": over,
+        },
+    )
