@@ -19,6 +19,15 @@ from tests.factories import ProductFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english():  # noqa: ANN202 - service messages are matched in English; pages follow each user's language
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 TUESDAY = dt.date(2026, 11, 24)  # the tests' today
 SATURDAY = dt.date(2026, 11, 28)
 SUNDAY = dt.date(2026, 11, 29)
