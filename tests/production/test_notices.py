@@ -170,7 +170,7 @@ def test_the_load_chart_shows_the_plan_against_capacity(plant, merchandiser, man
     svg = page[page.index("<svg") : page.index("</svg>") + 6]
     root = ET.fromstring(svg)
     assert "SEW Sewing line 1" in "".join(root.itertext())
-    assert 'data-overloads' not in page
+    assert 'data-testid="overloads"' not in page
     # a day planned over capacity (capacity cut after the release) turns red and is counted
     CapacityException.objects.create(work_centre=plant.sewing, date=day(1), capacity=4, kind="maintenance")
     again = page_as(planner).get("/production/load/").content.decode()
