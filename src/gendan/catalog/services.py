@@ -362,7 +362,7 @@ def update_work_centre(*, work_centre: WorkCentre, by: User, version: int | None
     """Change some fields; StaleVersion when someone saved since `version` was read."""
     ensure_can(by, "catalog.change_workcentre")
     values = _work_centre_data(data)
-    locked = WorkCentre.objects.select_for_update().select_related("supplier").get(pk=work_centre.pk)
+    locked = WorkCentre.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=work_centre.pk)
     editing.check_version(locked, version)
     for name, value in values.items():
         setattr(locked, name, value)
