@@ -1,5 +1,6 @@
 """Production API: the capacity check, for a what-if quantity or an existing order."""
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,15 +10,19 @@ from ninja import Query, Router, Status
 from gendan.core.apiutils import require_perm
 from gendan.core.exceptions import NotFound
 from gendan.production import services
-from gendan.production.models import ProductionNotice
+from gendan.production.models import DailyReport, ProductionNotice
 from gendan.production.schemas import (
     CapacityCheckIn,
     CapacityCheckOut,
+    DailyReportIn,
+    DailyReportOut,
+    DailyReportPage,
     NoticeIn,
     NoticeOut,
     NoticePage,
     OrderCheckIn,
     OrderCheckOut,
+    ProgressOut,
     ReleaseIn,
 )
 from gendan.sales.models import OrderLine
@@ -118,3 +123,80 @@ def notice_release(request: HttpRequest, notice_id: int, data: ReleaseIn | None 
     require_perm(request, "production.release_productionnotice")
     services.release_notice(notice=_notice(notice_id), by=request.user, accept=data.accept if data else "")
     return notice_dict(_notice(notice_id))
+
+
+# ---- daily reports and progress ----------------------------------------------------------------------------
+
+
+def report_dict(r: DailyReport) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "date": r.date,
+        "work_centre_id": r.work_centre_id,
+        "work_centre": r.work_centre.code,
+        "order_id": r.order_id,
+        "notice_id": r.notice_id,
+        "good_qty": r.good_qty,
+        "defect_qty": r.defect_qty,
+        "scrap_qty": r.scrap_qty,
+        "hours": r.hours,
+        "headcount": r.headcount,
+        "variance_reason": r.variance_reason,
+        "note": r.note,
+        "reported_by": r.reported_by,
+    }
+
+
+@router.get("/daily-reports", response=DailyReportPage)
+def report_list(
+    request: HttpRequest,
+    order_id: int | None = None,
+    work_centre_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=10**9),
+):
+    """Daily production reports (生产日报表), newest first."""
+    require_perm(request, "production.view_dailyreport")
+    qs = DailyReport.objects.select_related("work_centre").order_by("-date", "work_centre__code", "id")
+    if order_id:
+        qs = qs.filter(order_id=order_id)
+    if work_centre_id:
+        qs = qs.filter(work_centre_id=work_centre_id)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    return {"items": [report_dict(r) for r in qs[offset : offset + limit]], "count": qs.count()}
+
+
+@router.post("/daily-reports", response={201: list[DailyReportOut]})
+def report_create(request: HttpRequest, data: DailyReportIn | list[DailyReportIn]):
+    """Record one report, or a list (a whole line's day at once; all or nothing). A day behind plan beyond the
+    tolerance needs `variance_reason` (plan_error, equipment, material, quality, rush, upstream, staff)."""
+    require_perm(request, "production.add_dailyreport")
+    items = [d.model_dump() for d in (data if isinstance(data, list) else [data])]
+    saved = services.record_reports(by=request.user, items=items)
+    rows = DailyReport.objects.select_related("work_centre").filter(pk__in=[r.pk for r in saved])
+    return Status(201, [report_dict(r) for r in rows])
+
+
+@router.get("/orders/{order_id}/progress", response=ProgressOut)
+def order_progress(request: HttpRequest, order_id: int):
+    """The plan-progress tracking table (生产计划进度跟踪表): planned and actual cumulative finished output per day,
+    the variance, % complete, defect and scrap rates, and the completion forecast from the run rate."""
+    require_perm(request, "production.view_dailyreport")
+    order = get_order(order_id)
+    p = services.progress(order)
+    return {
+        "order_id": order.pk,
+        "total": p.total,
+        "actual": p.actual,
+        "rows": p.rows,
+        "planned_finish": p.planned_finish,
+        "forecast_completion_date": p.forecast_completion_date,
+        "run_rate": p.run_rate,
+        "defect_rate": p.defect_rate,
+        "scrap_rate": p.scrap_rate,
+    }

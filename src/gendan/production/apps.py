@@ -26,16 +26,30 @@ class ProductionConfig(AppConfig):
     label = "production"
     verbose_name = _("Production")
 
-    _view = ["view_productionnotice", "view_planload"]
+    _view = ["view_productionnotice", "view_planload", "view_dailyreport"]
     role_permissions = {
         Role.MERCHANDISER: [*_view, "add_productionnotice"],
         Role.SALES: _view,
         Role.PURCHASING: _view,
-        Role.PLANNER: [*_view, "add_productionnotice", "change_productionnotice", "release_productionnotice"],
+        Role.PLANNER: [
+            *_view,
+            "add_productionnotice",
+            "change_productionnotice",
+            "release_productionnotice",
+            "add_dailyreport",
+            "change_dailyreport",
+        ],
         Role.QC: _view,
         Role.SHIPPING: _view,
         Role.FINANCE: _view,
-        Role.MANAGER: [*_view, "add_productionnotice", "change_productionnotice", "release_productionnotice"],
+        Role.MANAGER: [
+            *_view,
+            "add_productionnotice",
+            "change_productionnotice",
+            "release_productionnotice",
+            "add_dailyreport",
+            "change_dailyreport",
+        ],
     }
 
     def ready(self) -> None:

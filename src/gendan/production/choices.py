@@ -30,3 +30,15 @@ class MeasureKind(models.TextChoices):
     OUTSOURCE = "outsource", _("Outsource")
     SPLIT = "split", _("Split shipment")
     NEW_DATE = "new_date", _("Negotiate a new date")
+
+
+class VarianceReason(models.TextChoices):
+    """Why actual output fell behind plan (the seed's list)."""
+
+    PLAN_ERROR = "plan_error", _("Plan error")
+    EQUIPMENT = "equipment", _("Equipment failure")
+    MATERIAL = "material", _("Material shortage")
+    QUALITY = "quality", _("High defect or scrap rate")
+    RUSH = "rush", _("Rush or inserted order")
+    UPSTREAM = "upstream", _("Accumulated upstream delay")
+    STAFF = "staff", _("Staff absence or turnover")

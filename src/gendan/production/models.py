@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.catalog.models import Product, WorkCentre
 from gendan.core.fields import VersionedModel, qty_field
-from gendan.production.choices import NoticeStatus
+from gendan.production.choices import NoticeStatus, VarianceReason
 from gendan.sales.models import Order, OrderLine
 
-__all__ = ["PlanLoad", "ProductionNotice"]
+__all__ = ["DailyReport", "PlanLoad", "ProductionNotice"]
 
 
 class ProductionNotice(VersionedModel):
@@ -67,3 +67,38 @@ class PlanLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} #{self.position} {self.work_centre_id} {self.date}: {self.load}"
+
+
+class DailyReport(models.Model):
+    """One day's production report (生产日报表) of a work centre (or factory) for an order: good output, defects,
+    scrap, hours worked and headcount; a variance reason when output is behind plan beyond the tolerance."""
+
+    date = models.DateField(_("date"))
+    work_centre = models.ForeignKey(
+        WorkCentre, verbose_name=_("work centre"), on_delete=models.PROTECT, related_name="reports"
+    )
+    notice = models.ForeignKey(
+        ProductionNotice, verbose_name=_("production notice"), on_delete=models.PROTECT, related_name="reports"
+    )
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="daily_reports")
+    good_qty = qty_field(_("good output"), default=0)
+    defect_qty = qty_field(_("defects"), default=0)
+    scrap_qty = qty_field(_("scrap"), default=0)
+    hours = models.DecimalField(_("hours worked"), max_digits=8, decimal_places=2, default=0)
+    headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    variance_reason = models.CharField(_("variance reason"), max_length=20, choices=VarianceReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    reported_by = models.CharField(_("reported by"), max_length=150)
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["-date", "work_centre", "id"]
+        verbose_name = _("daily production report")
+        verbose_name_plural = _("daily production reports")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "work_centre", "notice"], name="daily_report_once"),
+        ]
+        indexes = [models.Index(fields=["order", "date"]), models.Index(fields=["notice", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.work_centre_id} {self.notice_id}: {self.good_qty}"

@@ -100,3 +100,59 @@ class ReleaseIn(BaseModel):
     accept: Literal["", "overtime", "late"] = Field(
         "", description="when the date cannot be met: overtime makes the overtime measure real; late releases anyway"
     )
+
+
+class DailyReportIn(BaseModel):
+    date: dt.date
+    work_centre_id: int
+    order_id: int | None = None
+    notice_id: int | None = Field(None, description="default: the order's released notice through the work centre")
+    good_qty: Decimal = Field(Decimal(0), ge=0)
+    defect_qty: Decimal = Field(Decimal(0), ge=0)
+    scrap_qty: Decimal = Field(Decimal(0), ge=0)
+    hours: Decimal = Field(Decimal(0), ge=0)
+    headcount: int = Field(0, ge=0)
+    variance_reason: str = ""
+    note: str = ""
+
+
+class DailyReportOut(BaseModel):
+    id: int
+    date: dt.date
+    work_centre_id: int
+    work_centre: str
+    order_id: int
+    notice_id: int
+    good_qty: Decimal
+    defect_qty: Decimal
+    scrap_qty: Decimal
+    hours: Decimal
+    headcount: int
+    variance_reason: str
+    note: str
+    reported_by: str
+
+
+class DailyReportPage(BaseModel):
+    items: list[DailyReportOut]
+    count: int
+
+
+class ProgressRowOut(BaseModel):
+    date: dt.date
+    planned_cum: Decimal
+    actual_cum: Decimal
+    variance: Decimal
+    pct_complete: Decimal | None
+
+
+class ProgressOut(BaseModel):
+    order_id: int
+    total: Decimal
+    actual: Decimal
+    rows: list[ProgressRowOut]
+    planned_finish: dt.date | None
+    forecast_completion_date: dt.date | None
+    run_rate: Decimal | None = Field(description="average daily finished output of the last 5 working days")
+    defect_rate: Decimal | None
+    scrap_rate: Decimal | None

@@ -28,7 +28,7 @@ from gendan.core.choices import AuditAction
 from gendan.core.exceptions import TransitionNotAllowed, ValidationError
 from gendan.core.numbering import next_number
 from gendan.production.choices import MeasureKind, NoticeStatus, Priority
-from gendan.production.models import PlanLoad, ProductionNotice
+from gendan.production.models import DailyReport, PlanLoad, ProductionNotice
 from gendan.production.scheduler import Op, Schedule, schedule
 
 ZERO = Decimal(0)
@@ -634,14 +634,332 @@ def plan_dates(order_ids: Iterable[int]) -> dict[int, dict[str, tuple[dt.date, s
 
 
 def feed_plan(order_ids: Iterable[int], *, by: Any = None) -> int:
-    """Feed the production milestones of the orders with their planned dates (a plan that ends after the T&A date
-    moves the forecast, so the order shows on the risk board the day it is planned late)."""
-    from gendan.followup.services import feed_dates
+    """Feed the production milestones of the orders from the plan and, once output is reported, from progress:
+    production start is done the day output first appears; 50 % output and production complete are done the day
+    they are reached, else forecast at the run rate (a slow line moves the forecast the day it slows, so the order
+    shows on the risk board), else planned. Returns how many milestones changed."""
+    from gendan.core.calendar import company_calendar
+    from gendan.followup.services import complete_milestone, feed_dates
+    from gendan.sales.models import Order
 
     ids = list(set(order_ids))
     dates = plan_dates(ids)
+    reported = set(DailyReport.objects.filter(order_id__in=ids).values_list("order_id", flat=True))
+    done: list[tuple[int, str, dt.date, str]] = []
+    calendar = company_calendar()
+    today = clock.today()
+    for order in Order.objects.filter(pk__in=reported):
+        p = progress(order, today=today)
+        plan = dates.setdefault(order.pk, {})
+        rate = f"{p.run_rate.normalize():f}" if p.run_rate is not None else "0"
+        done.append((order.pk, START_CODE, p.started, _("Output reported from %(day)s") % {"day": p.started}))
+        plan.pop(START_CODE, None)
+        if p.half_reached:
+            done.append((order.pk, HALF_CODE, p.half_reached, _("Half the quantity made")))
+            plan.pop(HALF_CODE, None)
+        elif p.run_rate:
+            days = int(((p.total / 2 - p.actual) / p.run_rate).to_integral_value(rounding="ROUND_CEILING"))
+            plan[HALF_CODE] = (calendar.add(today, days), _("At the run rate of %(rate)s a day") % {"rate": rate})
+        if p.completed:
+            done.append((order.pk, COMPLETE_CODE, p.completed, _("All the quantity made")))
+            plan.pop(COMPLETE_CODE, None)
+        elif p.forecast_completion_date:
+            plan[COMPLETE_CODE] = (
+                p.forecast_completion_date,
+                _("%(actual)s of %(total)s made; at the run rate of %(rate)s a day")
+                % {"actual": f"{p.actual.normalize():f}", "total": f"{p.total.normalize():f}", "rate": rate},
+            )
+        else:
+            stalled = max(p.planned_finish or today, calendar.next_working_day(today))
+            plan[COMPLETE_CODE] = (stalled, _("No output in the last %(n)s working days") % {"n": RUN_RATE_DAYS})
     changed = 0
     for code in (START_CODE, HALF_CODE, COMPLETE_CODE):
         feed = {pk: dates.get(pk, {}).get(code, (None, "")) for pk in ids}
         changed += feed_dates(code=code, dates=feed, by=by)
+    for order_id, code, day, note in done:
+        changed += complete_milestone(order_id=order_id, code=code, day=day, note=note, by=by)
     return changed
+
+
+# ---- daily production reports (生产日报表), progress and its forecast --------------------------------------------
+
+RUN_RATE_DAYS = 5  # working days of output the run rate averages
+
+
+def tolerance() -> Decimal:
+    from django.conf import settings
+
+    return Decimal(str(getattr(settings, "GENDAN_PRODUCTION_TOLERANCE", "5")))
+
+
+def _report_qty(value: Any, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value if value not in (None, "") else 0).strip())
+    except ArithmeticError:
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not number.is_finite() or number < 0:
+        raise ValidationError({field: _("Enter zero or more.")})
+    if number != number.quantize(Decimal("0.001")):
+        raise ValidationError({field: _("Use at most 3 decimal places.")})
+    return number
+
+
+def _notice_for(order_id: int, work_centre_id: int) -> ProductionNotice | None:
+    """The order's released notice whose routing passes the work centre (the one due first)."""
+    for notice in (
+        ProductionNotice.objects.filter(order_id=order_id, status=NoticeStatus.RELEASED)
+        .select_related("product")
+        .order_by("due_date", "pk")
+    ):
+        if RoutingStep.objects.filter(product=notice.product, work_centre_id=work_centre_id).exists():
+            return notice
+    return None
+
+
+def _cumulative(notice_id: int, work_centre_id: int, day: dt.date) -> tuple[Decimal, Decimal]:
+    """(planned, actual) cumulative output of a notice at a work centre up to `day`."""
+    planned = (
+        PlanLoad.objects.filter(notice_id=notice_id, work_centre_id=work_centre_id, date__lte=day).aggregate(
+            total=Sum("quantity")
+        )["total"]
+        or ZERO
+    )
+    actual = (
+        DailyReport.objects.filter(notice_id=notice_id, work_centre_id=work_centre_id, date__lte=day).aggregate(
+            total=Sum("good_qty")
+        )["total"]
+        or ZERO
+    )
+    return planned, actual
+
+
+@transaction.atomic
+def record_reports(*, by: Any, items: list[dict[str, Any]], reporter: str = "") -> list[DailyReport]:
+    """Record daily production reports, a whole line's grid at once (all or nothing): per day, work centre and
+    order (its released notice through that work centre unless `notice_id` names one), good output, defects, scrap,
+    hours and headcount. A day that leaves the cumulative output behind plan by more than GENDAN_PRODUCTION_TOLERANCE
+    % needs a variance reason. Reporting the same day again replaces it. The orders' production milestones follow."""
+    from gendan.core.services import ensure_can
+    from gendan.production.choices import VarianceReason
+
+    if by is not None:
+        ensure_can(by, "production.add_dailyreport", _("You may not record production reports."))
+    if not items:
+        raise ValidationError({"items": _("Give at least one report.")})
+    today = clock.today()
+    errors: dict[str, str] = {}
+    saved: list[DailyReport] = []
+    orders: set[int] = set()
+    for index, item in enumerate(items, start=1):
+        where = f"items.{index}" if len(items) > 1 else ""
+
+        def err(field: str, message: str, where: str = where) -> None:
+            errors[f"{where}.{field}" if where else field] = message
+
+        try:
+            day = item.get("date")
+            day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+        except ValueError:
+            day = None
+        if not isinstance(day, dt.date):
+            err("date", _("Give a date as YYYY-MM-DD."))
+            continue
+        if day > today:
+            err("date", _("A report cannot be for a day to come."))
+            continue
+        centre = WorkCentre.objects.filter(pk=item.get("work_centre_id")).first()
+        if centre is None:
+            err("work_centre_id", _("There is no work centre %(id)s.") % {"id": item.get("work_centre_id")})
+            continue
+        notice = None
+        if item.get("notice_id"):
+            notice = ProductionNotice.objects.filter(pk=item["notice_id"], status=NoticeStatus.RELEASED).first()
+        elif item.get("order_id"):
+            notice = _notice_for(int(item["order_id"]), centre.pk)
+        if notice is None:
+            err(
+                "order_id",
+                _("No released production notice of this order passes %(centre)s.") % {"centre": centre.code},
+            )
+            continue
+        try:
+            values = {f: _report_qty(item.get(f), f) for f in ("good_qty", "defect_qty", "scrap_qty", "hours")}
+        except ValidationError as exc:
+            for field, messages in exc.errors.items():
+                err(field, messages[0])
+            continue
+        headcount = item.get("headcount") or 0
+        if not str(headcount).isdigit():
+            err("headcount", _("Enter a whole number."))
+            continue
+        reason = str(item.get("variance_reason") or "")
+        if reason and reason not in VarianceReason.values:
+            err("variance_reason", _("Choose a valid variance reason."))
+            continue
+        report, _created = DailyReport.objects.update_or_create(
+            date=day,
+            work_centre=centre,
+            notice=notice,
+            defaults={
+                "order_id": notice.order_id,
+                **values,
+                "headcount": int(headcount),
+                "variance_reason": reason,
+                "note": str(item.get("note") or "")[:300],
+                "reported_by": reporter or (by.username if by else ""),
+                "created_at": clock.now(),
+            },
+        )
+        planned, actual = _cumulative(notice.pk, centre.pk, day)
+        behind = planned - actual
+        if planned > 0 and behind * 100 > planned * tolerance() and not reason:
+            err(
+                "variance_reason",
+                _("%(centre)s is %(behind)s behind plan on %(order)s (%(actual)s of %(planned)s): say why.")
+                % {
+                    "centre": centre.code,
+                    "behind": f"{behind.normalize():f}",
+                    "order": notice.number,
+                    "actual": f"{actual.normalize():f}",
+                    "planned": f"{planned.normalize():f}",
+                },
+            )
+            continue
+        saved.append(report)
+        orders.add(notice.order_id)
+    if errors:
+        raise ValidationError(errors)
+    for report in saved:
+        audit.record(
+            instance=report.notice,
+            action=AuditAction.UPDATE,
+            by=by,
+            actor=reporter,
+            message=_("Daily report %(date)s %(centre)s: %(good)s good, %(defects)s defects, %(scrap)s scrap")
+            % {
+                "date": report.date.isoformat(),
+                "centre": report.work_centre.code,
+                "good": f"{report.good_qty.normalize():f}",
+                "defects": f"{report.defect_qty.normalize():f}",
+                "scrap": f"{report.scrap_qty.normalize():f}",
+            },
+            related=report.order,
+        )
+    feed_plan(orders, by=by)
+    return saved
+
+
+@dataclass
+class Progress:
+    """The plan-progress tracking table (生产计划进度跟踪表) of an order: its finished output day by day."""
+
+    rows: list[dict[str, Any]]
+    total: Decimal
+    actual: Decimal
+    planned_finish: dt.date | None
+    forecast_completion_date: dt.date | None
+    run_rate: Decimal | None
+    started: dt.date | None
+    half_reached: dt.date | None
+    completed: dt.date | None
+    defect_rate: Decimal | None
+    scrap_rate: Decimal | None
+
+
+def _output_centres(notices: list[ProductionNotice]) -> dict[int, int]:
+    """Each notice's last operation's work centre: where its finished output is counted."""
+    last: dict[int, int] = {}
+    for notice in notices:
+        step = RoutingStep.objects.filter(product=notice.product).order_by("-position").first()
+        if step is not None:
+            last[notice.pk] = step.work_centre_id
+    return last
+
+
+def progress(order: Any, *, today: dt.date | None = None) -> Progress:
+    """Planned against actual cumulative output per day, % complete, defect and scrap rates, and the completion
+    forecast from the run rate: what remains ÷ the average daily output of the last RUN_RATE_DAYS working days,
+    counted on the company calendar from today."""
+    from gendan.core.calendar import company_calendar
+
+    today = today or clock.today()
+    calendar = company_calendar()
+    notices = list(
+        ProductionNotice.objects.filter(
+            order=order, status__in=(NoticeStatus.RELEASED, NoticeStatus.DONE)
+        ).select_related("product")
+    )
+    total = sum((n.quantity for n in notices), ZERO)
+    last = _output_centres(notices)
+    planned_by_day: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
+    for notice_id, wc, day, quantity in PlanLoad.objects.filter(notice__in=notices).values_list(
+        "notice_id", "work_centre_id", "date", "quantity"
+    ):
+        if last.get(notice_id) == wc:
+            planned_by_day[day] += quantity
+    actual_by_day: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
+    defects = scrap = made_anywhere = ZERO
+    started: dt.date | None = None
+    for notice_id, wc, day, good, defect, scrapped in DailyReport.objects.filter(notice__in=notices).values_list(
+        "notice_id", "work_centre_id", "date", "good_qty", "defect_qty", "scrap_qty"
+    ):
+        started = day if started is None or day < started else started
+        defects += defect
+        scrap += scrapped
+        made_anywhere += good + defect + scrapped
+        if last.get(notice_id) == wc:
+            actual_by_day[day] += good
+    days = sorted(set(planned_by_day) | set(actual_by_day))
+    rows, planned_cum, actual_cum = [], ZERO, ZERO
+    half = completed = None
+    if days:
+        day = days[0]
+        end = max(days[-1], min(today, max(days[-1], today)))
+        while day <= end:
+            planned_cum += planned_by_day.get(day, ZERO)
+            actual_cum += actual_by_day.get(day, ZERO)
+            if half is None and total and actual_cum * 2 >= total:
+                half = day
+            if completed is None and total and actual_cum >= total:
+                completed = day
+            if day in planned_by_day or day in actual_by_day or day == today:
+                rows.append(
+                    {
+                        "date": day,
+                        "planned_cum": planned_cum,
+                        "actual_cum": actual_cum,
+                        "variance": actual_cum - planned_cum,
+                        "pct_complete": (actual_cum * 100 / total).quantize(Decimal("0.1")) if total else None,
+                    }
+                )
+            day += dt.timedelta(days=1)
+    window = []
+    day = today
+    while len(window) < RUN_RATE_DAYS and day >= (started or today):
+        if calendar.is_working_day(day):
+            window.append(day)
+        day -= dt.timedelta(days=1)
+    rate = None
+    forecast = completed
+    if started is not None and completed is None:
+        made = sum((actual_by_day.get(d, ZERO) for d in window), ZERO)
+        rate = (made / len(window)).quantize(Decimal("0.01")) if window else ZERO
+        remaining = total - actual_cum
+        if rate > 0:
+            forecast = calendar.add(today, int((remaining / rate).to_integral_value(rounding="ROUND_CEILING")))
+        else:
+            forecast = None
+    planned_finish = max((n.planned_finish for n in notices if n.planned_finish), default=None)
+    return Progress(
+        rows=rows,
+        total=total,
+        actual=actual_cum,
+        planned_finish=planned_finish,
+        forecast_completion_date=forecast if started is not None else planned_finish,
+        run_rate=rate,
+        started=started,
+        half_reached=half,
+        completed=completed,
+        defect_rate=(defects * 100 / made_anywhere).quantize(Decimal("0.1")) if made_anywhere else None,
+        scrap_rate=(scrap * 100 / made_anywhere).quantize(Decimal("0.1")) if made_anywhere else None,
+    )

@@ -1,0 +1,128 @@
+"""Daily production reports, variance reasons, the tracking table and its forecast feeding the T&A plan."""
+
+from decimal import Decimal
+
+import pytest
+
+from gendan.core import clock
+from gendan.core.choices import Role
+from gendan.core.exceptions import ValidationError
+from gendan.followup.models import Milestone
+from gendan.production import services
+from gendan.sales.models import Order
+from tests.production.test_notices import confirmed_line, day
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def released(plant, merchandiser, manager, make_user):
+    """1000 shirts due in ten days, released: cut Tue–Wed, sewn Wed 500 and Thu 500."""
+    planner = make_user(Role.PLANNER, username="pmc1")
+    line = confirmed_line(plant, merchandiser, manager, 1000, day(10))
+    notice = services.release_notice(notice=services.create_notice(order_line=line, by=planner), by=planner)
+    return notice, planner
+
+
+def report(plant, notice, planner, n, good, **kw):
+    with clock.frozen(day(n)):
+        return services.record_reports(
+            by=planner,
+            items=[
+                {"date": day(n), "work_centre_id": plant.sewing.pk, "order_id": notice.order_id, "good_qty": good, **kw}
+            ],
+        )
+
+
+def test_a_day_behind_plan_needs_a_reason(plant, released):
+    notice, planner = released
+    with pytest.raises(ValidationError) as missing:
+        report(plant, notice, planner, 1, 100)
+    assert "variance_reason" in missing.value.errors
+    assert "behind plan" in missing.value.errors["variance_reason"][0]
+    (saved,) = report(plant, notice, planner, 1, 100, variance_reason="equipment", note="needle bar broke")
+    assert saved.notice == notice
+    assert report(plant, notice, planner, 1, 480)[0].pk == saved.pk  # the same day again replaces it, within 5 %
+
+
+def test_slow_output_moves_the_forecast_and_the_order_shows_at_risk(plant, released):
+    notice, planner = released
+    for n in (1, 2, 3):
+        report(plant, notice, planner, n, 100, variance_reason="equipment")
+    with clock.frozen(day(3)):
+        p = services.progress(Order.objects.get(pk=notice.order_id))
+        services.feed_plan([notice.order_id])
+    assert p.actual == Decimal(300)
+    assert p.run_rate == Decimal(100)  # 300 made over the 3 working days since output started
+    assert p.forecast_completion_date == day(14)  # 700 left at 100 a day after Friday: 7 working days
+    row = next(r for r in p.rows if r["date"] == day(2))
+    assert (row["planned_cum"], row["actual_cum"], row["variance"]) == (Decimal(1000), Decimal(200), Decimal(-800))
+    plan = {m.code: m for m in Milestone.objects.filter(order_id=notice.order_id)}
+    assert plan["PS"].actual_date == day(1)
+    assert plan["PC"].fed_date == day(14)
+    assert "run rate of 100" in plan["PC"].fed_note
+    order = Order.objects.get(pk=notice.order_id)
+    assert order.risk in ("at_risk", "late")
+
+
+def test_reaching_half_and_all_records_the_milestones(plant, released):
+    notice, planner = released
+    report(plant, notice, planner, 1, 500)
+    report(plant, notice, planner, 2, 500)
+    plan = {m.code: m for m in Milestone.objects.filter(order_id=notice.order_id)}
+    assert plan["P50"].actual_date == day(1)
+    assert plan["PC"].actual_date == day(2)
+
+
+def test_bad_reports_change_nothing(plant, released):
+    from gendan.production.models import DailyReport
+
+    notice, planner = released
+    with clock.frozen(day(1)), pytest.raises(ValidationError) as bad:
+        services.record_reports(
+            by=planner,
+            items=[
+                {"date": day(1), "work_centre_id": plant.sewing.pk, "order_id": notice.order_id, "good_qty": 500},
+                {"date": day(5), "work_centre_id": plant.sewing.pk, "order_id": notice.order_id, "good_qty": 1},
+                {"date": day(1), "work_centre_id": plant.cutting.pk, "order_id": notice.order_id, "good_qty": -1},
+                {"date": day(1), "work_centre_id": plant.factory.pk, "order_id": notice.order_id, "good_qty": 1},
+            ],
+        )
+    assert set(bad.value.errors) == {"items.2.date", "items.3.good_qty", "items.4.order_id"}
+    assert not DailyReport.objects.exists()
+
+
+def test_reports_and_progress_through_the_api(plant, released, api_as):
+    notice, planner = released
+    client = api_as(planner)
+    with clock.frozen(day(1)):
+        made = client.post(
+            "/daily-reports",
+            [
+                {
+                    "date": day(1).isoformat(),
+                    "work_centre_id": plant.cutting.pk,
+                    "order_id": notice.order_id,
+                    "good_qty": "1000",
+                    "hours": "8.5",
+                    "headcount": 4,
+                },
+                {
+                    "date": day(1).isoformat(),
+                    "work_centre_id": plant.sewing.pk,
+                    "order_id": notice.order_id,
+                    "good_qty": "480",
+                    "defect_qty": "12",
+                    "scrap_qty": "3",
+                    "hours": "16",
+                    "headcount": 18,
+                },
+            ],
+        )
+        assert made.status_code == 201, made.content
+        assert len(made.json()) == 2
+        progress = client.get(f"/orders/{notice.order_id}/progress").json()
+    assert progress["actual"] == "480.000"
+    assert Decimal(progress["defect_rate"]) == Decimal("0.8")  # 12 of 1495 made
+    assert {"date", "planned_cum", "actual_cum", "variance"} <= set(progress["rows"][0])
+    assert client.get("/daily-reports", order_id=notice.order_id).json()["count"] == 2
