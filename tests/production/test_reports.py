@@ -126,3 +126,24 @@ def test_reports_and_progress_through_the_api(plant, released, api_as):
     assert Decimal(progress["defect_rate"]) == Decimal("0.8")  # 12 of 1495 made
     assert {"date", "planned_cum", "actual_cum", "variance"} <= set(progress["rows"][0])
     assert client.get("/daily-reports", order_id=notice.order_id).json()["count"] == 2
+
+
+def test_the_grid_records_a_lines_day_and_the_order_shows_its_progress(plant, released, page_as):
+    notice, planner = released
+    client = page_as(planner)
+    url = f"/production/reports/?work_centre={plant.sewing.pk}&date={day(0).isoformat()}"
+    page = client.get(url).content.decode()
+    assert f'data-notice="{notice.number}"' in page
+    done = client.post(
+        "/production/reports/",
+        {
+            "work_centre": plant.sewing.pk,
+            "date": day(0).isoformat(),
+            f"good_qty-{notice.pk}": "0",
+            f"hours-{notice.pk}": "2",
+        },
+    )
+    assert done.status_code == 302
+    order_page = client.get(f"/orders/{notice.order_id}/").content.decode()
+    assert 'data-testid="progress"' in order_page
+    assert 'data-testid="forecast-completion"' in order_page

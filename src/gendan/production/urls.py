@@ -8,6 +8,7 @@ urlpatterns = [
     path("capacity-check/", views.capacity_check, name="capacity_check"),
     path("notices/", views.notice_list, name="notice_list"),
     path("load/", views.load_chart, name="load"),
+    path("reports/", views.report_grid, name="reports"),
     path("notices/<int:notice_id>/", views.notice_detail, name="notice"),
     path("notices/<int:notice_id>/document.pdf", views.notice_document, name="notice_document"),
     path("notices/<int:notice_id>/release/", views.notice_release, name="notice_release"),

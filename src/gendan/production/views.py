@@ -83,7 +83,13 @@ def production_section_context(request: HttpRequest, order: Order) -> dict[str, 
     notices = list(ProductionNotice.objects.filter(order=order).select_related("product").order_by("created_at"))
     noticed = {n.order_line_id for n in notices if n.status != NoticeStatus.CANCELLED}
     lines = [line for line in order.lines.all() if line.pk not in noticed]
-    return {"notices": notices, "lines_without": lines, "colors": NOTICE_STATUS_COLORS}
+    released = any(n.status in (NoticeStatus.RELEASED, NoticeStatus.DONE) for n in notices)
+    return {
+        "notices": notices,
+        "lines_without": lines,
+        "colors": NOTICE_STATUS_COLORS,
+        "progress": services.progress(order) if released else None,
+    }
 
 
 @require_POST
@@ -228,5 +234,78 @@ def load_chart(request: HttpRequest) -> HttpResponse:
             "previous": start - dt.timedelta(days=7 * weeks),
             "next": start + dt.timedelta(days=7 * weeks),
             "over": over,
+        },
+    )
+
+
+@perm_required("production.add_dailyreport")
+def report_grid(request: HttpRequest) -> HttpResponse:
+    """A work centre's daily report for a day (生产日报表): one row per released notice passing it, entered at once."""
+    import datetime as dt
+
+    from gendan.catalog.models import RoutingStep, WorkCentre
+    from gendan.core import clock
+    from gendan.production.choices import VarianceReason
+    from gendan.production.models import DailyReport
+
+    centres = list(WorkCentre.objects.filter(is_active=True).order_by("code"))
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
+    except ValueError:
+        day = clock.today()
+    centre_id = request.GET.get("work_centre") or request.POST.get("work_centre")
+    centre = next((c for c in centres if str(c.pk) == str(centre_id)), centres[0] if centres else None)
+    rows: list[dict[str, Any]] = []
+    errors: dict[str, str] = {}
+    if centre is not None:
+        products = RoutingStep.objects.filter(work_centre=centre).values_list("product_id", flat=True)
+        notices = list(
+            ProductionNotice.objects.filter(status=NoticeStatus.RELEASED, product_id__in=products)
+            .select_related("order", "product")
+            .order_by("due_date", "pk")
+        )
+        existing = {
+            r.notice_id: r for r in DailyReport.objects.filter(date=day, work_centre=centre, notice__in=notices)
+        }
+        for n in notices:
+            planned, actual = services._cumulative(n.pk, centre.pk, day)
+            rows.append({"notice": n, "report": existing.get(n.pk), "planned_cum": planned, "actual_cum": actual})
+        if request.method == "POST":
+            items = []
+            for row in rows:
+                pk = row["notice"].pk
+                values = {
+                    f: request.POST.get(f"{f}-{pk}", "").strip()
+                    for f in ("good_qty", "defect_qty", "scrap_qty", "hours", "headcount", "variance_reason", "note")
+                }
+                if not any(values[f] for f in ("good_qty", "defect_qty", "scrap_qty", "hours")):
+                    continue
+                items.append({"date": day, "work_centre_id": centre.pk, "notice_id": pk, **values})
+                row["posted"] = values
+            if not items:
+                messages.error(request, _("Enter the output of at least one order."))
+            else:
+                try:
+                    services.record_reports(by=request.user, items=items)
+                except GendanError as exc:
+                    errors = {k: v[0] for k, v in getattr(exc, "errors", {}).items()}
+                    messages.error(request, error_text(exc))
+                else:
+                    messages.success(
+                        request,
+                        _("%(n)s reports recorded for %(centre)s on %(day)s.")
+                        % {"n": len(items), "centre": centre.code, "day": day.isoformat()},
+                    )
+                    return redirect(f"{reverse('production:reports')}?work_centre={centre.pk}&date={day.isoformat()}")
+    return render(
+        request,
+        "production/report_grid.html",
+        {
+            "centres": centres,
+            "centre": centre,
+            "day": day,
+            "rows": rows,
+            "errors": errors,
+            "reasons": VarianceReason.choices,
         },
     )
