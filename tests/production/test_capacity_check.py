@@ -102,7 +102,6 @@ def test_a_maintenance_day_and_a_saturday_shift_change_the_answer(plant):
     [
         ({"quantity": 0}, "quantity"),
         ({"quantity": "lots"}, "quantity"),
-        ({"due_date": dt.date(2026, 11, 1)}, "due_date"),
         ({"due_date": None}, "due_date"),
         ({"priority": "vip"}, "priority"),
         ({"product": 999999}, "product_id"),
@@ -162,3 +161,26 @@ def test_the_page_checks_a_quantity_and_an_order(plant, merchandiser, page_as, m
     order = make_order(by=merchandiser, products=[plant.shirt], quantities=[1000], ex_factory_date=day(14))
     assert 'data-feasible="yes"' in planner.get("/production/capacity-check/", {"order": order.pk}).content.decode()
     assert page_as(make_user(Role.SALES)).get("/production/capacity-check/").status_code == 200
+
+
+def test_a_past_due_date_is_answered_late_not_refused(plant):
+    result = services.capacity_check(product=plant.shirt, quantity=100, due_date=dt.date(2026, 11, 1))
+    assert not result.feasible
+    assert result.measures[-1] == {"kind": "new_date", "date": result.earliest_finish}
+
+
+def test_accepted_overtime_never_stacks_past_the_limit_and_keeps_a_maintenance_day(plant):
+    CapacityException.objects.create(
+        work_centre=plant.cutting, date=TUE, capacity=Decimal(10), kind="overtime", reason="earlier overtime"
+    )
+    CapacityException.objects.create(
+        work_centre=plant.sewing, date=day(1), capacity=Decimal(8), kind="maintenance", reason="needles"
+    )
+    result = services.capacity_check(product=plant.shirt, quantity=2600, due_date=day(7))
+    overtime = next(m for m in result.measures if m["kind"] == "overtime")
+    services.accept_overtime(measure=overtime, by=None, reason="for PN-1")
+    cutting_tuesday = CapacityException.objects.get(work_centre=plant.cutting, date=TUE)
+    assert cutting_tuesday.capacity <= plant.cutting.daily_capacity + plant.cutting.max_overtime_hours
+    maintenance = CapacityException.objects.get(work_centre=plant.sewing, date=day(1))
+    assert maintenance.kind == "maintenance"
+    assert maintenance.reason.startswith("needles")

@@ -12,11 +12,16 @@ for several orders; suppliers confirm through their links (a few late, a few nev
 inspected by QC (a few rejected or accepted under concession) and go into stock for their orders; late lines get
 their delay cause, received POs are closed. Then each order lives the rest of its life: production issues its
 materials, it ships. Purchasing draws on its own random stream.
+
+Production planning moved into Gendan `data.PLANNING_SINCE_WORKING_DAYS` working days ago: the plant's work centres
+(cutting, three sewing lines, embroidery, ironing, packing, two subcontract factories) with a few capacity exceptions
+and a routing for every product were set up then, and the notices of the open orders' lines registered and released
+to the plan in due-date order (with overtime, or late, when the date cannot be met).
 """
 
 import datetime as dt
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -26,9 +31,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from gendan.catalog import services as catalog_services
-from gendan.catalog.models import Material, Product
+from gendan.catalog.models import Material, Product, WorkCentre
 from gendan.core import clock
 from gendan.core.calendar import WorkingCalendar, company_calendar
+from gendan.core.exceptions import ValidationError
 from gendan.core.models import User
 from gendan.core.services import create_user
 from gendan.demo import data
@@ -49,9 +55,12 @@ from gendan.procurement.models import (
     PurchaseOrderLine,
     ReceiptLine,
 )
+from gendan.production import services as production_services
+from gendan.production.choices import MeasureKind
+from gendan.production.models import ProductionNotice
 from gendan.sales import services as sales_services
 from gendan.sales.choices import OrderStatus
-from gendan.sales.models import Order, ReviewItem
+from gendan.sales.models import Order, OrderLine, ReviewItem
 
 ZERO = Decimal(0)
 BATCH = 20  # orders built together, so that the buyer buys for several at once
@@ -884,6 +893,124 @@ class DemoBuilder:
             "purchasing: {pos} purchase orders, {receipts} receipts, {inspections} inspections".format(**self.bought)
         )
 
+    # -- production planning -------------------------------------------------------------------------
+    def build_plant(self) -> dict[str, WorkCentre]:
+        """The plant as production planning keeps it: its work centres, a few capacity exceptions around today and
+        a routing for every product."""
+        planner = self.users["planner"]
+        centres: dict[str, WorkCentre] = {}
+        for code, name, kind, supplier, unit, capacity, family, overtime in data.WORK_CENTRES:
+            centres[code] = catalog_services.create_work_centre(
+                by=planner,
+                data={
+                    "code": code,
+                    "name": name,
+                    "kind": kind,
+                    "supplier": self.suppliers[supplier] if supplier else None,
+                    "capacity_unit": unit,
+                    "daily_capacity": Decimal(capacity),
+                    "product_family": family,
+                    "max_overtime_hours": Decimal(overtime),
+                },
+            )
+        next_monday = self.today + _days(7 - self.today.weekday())
+        for code, offset, length, capacity, kind, reason in data.CAPACITY_EXCEPTIONS:
+            start = next_monday + _days(offset)
+            catalog_services.set_exceptions(
+                work_centre=centres[code],
+                by=planner,
+                start=start,
+                end=start + _days(length - 1),
+                capacity=Decimal(capacity),
+                kind=kind,
+                reason=reason,
+            )
+        families = {family[1]: family for family in data.PRODUCT_FAMILIES}
+        for product, _prices in self.products:
+            stem = product.name.split()[0]
+            specs = families[stem][3]
+            size = 1 + Decimal(data.SIZE_STEP) * (specs.index(product.spec) if product.spec in specs else 0)
+            line, minutes = data.CATEGORY_ROUTING[product.category]
+            steps = []
+            for operation, centre, setup in data.OPERATIONS:
+                if centre == "EMB" and stem not in data.EMBROIDERED:
+                    continue
+                per_unit = Decimal(data.EMBROIDERY_MINUTES) if centre == "EMB" else Decimal(minutes[centre or "SEW"])
+                steps.append(
+                    {
+                        "name": operation,
+                        "work_centre": centres[centre or line],
+                        "minutes_per_unit": (per_unit * size).quantize(Decimal("0.001")),
+                        "setup_minutes": Decimal(setup),
+                    }
+                )
+            catalog_services.set_routing(product=product, by=planner, steps=steps)
+        return centres
+
+    def _release(self, notice: ProductionNotice) -> str:
+        """Release a notice after its capacity check: as it is when the date is met, else with the overtime that
+        meets it, else late. Returns which."""
+        planner = self.users["planner"]
+        check = production_services.capacity_check(
+            product=notice.product,
+            quantity=notice.quantity,
+            due_date=notice.due_date,
+            exclude_notice=notice.pk,
+            with_measures=False,
+        )
+        if check.feasible:
+            production_services.release_notice(notice=notice, by=planner)
+            return "on time"
+        try:
+            production_services.release_notice(notice=notice, by=planner, accept=MeasureKind.OVERTIME)
+        except ValidationError:  # no overtime meets the date
+            production_services.release_notice(notice=notice, by=planner, accept="late")
+            return "late"
+        return "overtime"
+
+    def build_production(self) -> None:
+        """Production planning moves into Gendan: the planner sets up the plant, registers a production notice for
+        every line of the orders confirmed (or in production) before that day and releases them in due-date order —
+        a line already due before it on the working day before its date. The orders confirmed since have their
+        notices registered as drafts, waiting for release; the ones confirmed today have none yet."""
+        planner, calendar = self.users["planner"], self.calendar
+        lines = sorted(
+            (
+                (line.ex_factory_date or line.order.ex_factory_date, line)
+                for line in OrderLine.objects.filter(
+                    order__status__in=(OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION)
+                )
+                .select_related("order", "product")
+                .order_by("order__number", "position", "id")
+            ),
+            key=lambda item: item[0],
+        )
+        if not lines:
+            return
+        go_live = calendar.add(self.today, -data.PLANNING_SINCE_WORKING_DAYS)
+
+        def confirmed_on(line: OrderLine) -> dt.date:
+            return timezone.localtime(line.order.confirmed_at).date() if line.order.confirmed_at else go_live
+
+        planned = [(min(go_live, calendar.previous_working_day(due)), line) for due, line in lines]
+        planned = [(day, line) for day, line in planned if confirmed_on(line) < day]
+        outcomes: Counter[str] = Counter()
+        with transaction.atomic():
+            with self.at(min([go_live] + [day for day, _line in planned])):
+                self.build_plant()
+            for day, line in planned:  # by due date, so the days only move forward
+                with self.at(day):
+                    outcomes[self._release(production_services.create_notice(order_line=line, by=planner))] += 1
+        drafts = [line for _due, line in lines if go_live <= confirmed_on(line) < self.today]
+        for line in sorted(drafts, key=lambda line: (confirmed_on(line), line.order.number, line.position)):
+            with self.at(confirmed_on(line)), transaction.atomic():
+                production_services.create_notice(order_line=line, by=planner)
+        self.log(
+            f"production: {WorkCentre.objects.count()} work centres, {sum(outcomes.values())} notices released "
+            f"({outcomes['on time']} on time, {outcomes['overtime']} with overtime, {outcomes['late']} late), "
+            f"{len(drafts)} drafts"
+        )
+
     def build(self) -> None:
         with self.at(self.today - dt.timedelta(days=250)):
             with transaction.atomic():
@@ -891,6 +1018,7 @@ class DemoBuilder:
                 self.build_partners()
                 self.build_catalog()
         self.build_orders()
+        self.build_production()
         # as the nightly runs would: requirements netted, then forecasts, as of today
         procurement_services.rerun_all()
         totals = followup_services.reforecast_orders()

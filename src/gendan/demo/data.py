@@ -538,3 +538,56 @@ DELAY_NOTES = {
 SHORT_CLOSE_REASON = "供应商余量不再交货, 差额已从库存调配"
 CANCEL_PO_REASON = "客户取消订单, 采购单一并取消"
 ISSUE_REASON = "生产领料"
+
+# ---- production planning --------------------------------------------------------------------------------------
+
+# Production planning moved into Gendan this many working days ago: the planner set up the plant (work centres,
+# routings), registered a production notice for each line of the open orders and released them in due-date order.
+PLANNING_SINCE_WORKING_DAYS = 1
+
+# Work centres: (code, name, kind, subcontract supplier, capacity unit, daily capacity, product family, overtime per
+# day). The cutting room has two tables (8 hours each); a sewing line's hours are the line's own (two shifts on the
+# busy lines); a subcontract factory (外协厂) takes so many units of its product family a day.
+WORK_CENTRES = [
+    ("CUT", "裁床 (2 台)", "workshop", "", "hours", "16", "", "4"),
+    ("SEW1", "缝制一线 (毛巾/厨房)", "line", "", "hours", "18", "", "3"),
+    ("SEW2", "缝制二线 (床品)", "line", "", "hours", "20", "", "3"),
+    ("SEW3", "缝制三线 (箱包/饰品)", "line", "", "hours", "16", "", "2"),
+    ("EMB", "绣花车间", "workshop", "", "hours", "16", "", "2"),
+    ("IRON", "整烫", "workshop", "", "hours", "20", "", "2"),
+    ("PACK", "包装", "workshop", "", "hours", "20", "", "3"),
+    ("WX-HN", "海宁缝制厂 (外协)", "factory", "S-FA09", "units", "800", "箱包 Bags", "0"),
+    ("WX-TX", "桐乡家纺加工厂 (外协)", "factory", "S-FA10", "units", "600", "床品 Bedding", "0"),
+]
+
+# Capacity exceptions: (work centre, first day counted from next Monday, number of days, capacity that day, kind,
+# reason). A Saturday shift this week, a maintenance day next week, and two more in the weeks after.
+CAPACITY_EXCEPTIONS = [
+    ("SEW1", -2, 1, "8", "overtime", "周六加班一班, 赶毛巾订单"),
+    ("SEW2", 2, 1, "0", "maintenance", "设备保养: 平车、包缝机全面检修"),
+    ("EMB", 7, 2, "8", "maintenance", "绣花机换针板, 单机运行"),
+    ("CUT", 10, 1, "8", "other", "计划停电半天"),
+]
+
+# Routings (工艺路线): every product is cut, sewn on its category's line, embroidered when its family is
+# embroidered, ironed and packed. The operations in sequence: (operation, work centre (None: the category's sewing
+# line), setup minutes per batch).
+OPERATIONS = [
+    ("裁剪", "CUT", "30"),
+    ("缝制", None, "60"),
+    ("绣花", "EMB", "45"),
+    ("整烫", "IRON", "15"),
+    ("包装", "PACK", "20"),
+]
+# By product category: its sewing line, and the standard minutes per unit (the work centre's time for one piece: a
+# line of 20–30 people, a cutting table cutting many plies at once) of cutting, sewing, ironing and packing.
+CATEGORY_ROUTING = {
+    "毛巾 Towels": ("SEW1", {"CUT": "0.03", "SEW": "0.20", "IRON": "0.03", "PACK": "0.06"}),
+    "厨房纺织 Kitchen": ("SEW1", {"CUT": "0.04", "SEW": "0.25", "IRON": "0.06", "PACK": "0.05"}),
+    "床品 Bedding": ("SEW2", {"CUT": "0.10", "SEW": "0.66", "IRON": "0.20", "PACK": "0.15"}),
+    "箱包 Bags": ("SEW3", {"CUT": "0.07", "SEW": "0.52", "IRON": "0.08", "PACK": "0.06"}),
+    "家居饰品 Home decor": ("SEW3", {"CUT": "0.06", "SEW": "0.42", "IRON": "0.12", "PACK": "0.08"}),
+}
+EMBROIDERED = {"抱枕套", "刺绣桌旗"}  # product families (Chinese stems) with an embroidery operation
+EMBROIDERY_MINUTES = "0.55"  # a 12-head machine: a design of about 6.5 minutes per cycle
+SIZE_STEP = "0.10"  # each larger spec of a family takes 10 % longer in every operation

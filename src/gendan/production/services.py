@@ -111,6 +111,7 @@ def planned_load(
     *,
     due_date: dt.date | None,
     exclude_notice: int | None = None,
+    exclude_order: int | None = None,
 ) -> dict[tuple[int, dt.date], Decimal]:
     """What released notices already take per (work centre, day): those due on or before `due_date` (every notice
     when it is None)."""
@@ -119,6 +120,8 @@ def planned_load(
         rows = rows.filter(due_date__lte=due_date)
     if exclude_notice is not None:
         rows = rows.exclude(notice_id=exclude_notice)
+    if exclude_order is not None:
+        rows = rows.exclude(notice__order_id=exclude_order)
     return {
         (wc, day): total
         for wc, day, total in rows.order_by().values_list("work_centre_id", "date").annotate(total=Sum("load"))
@@ -161,8 +164,6 @@ def _clean(product: Any, quantity: Any, due_date: Any, priority: str) -> tuple[P
             errors["due_date"] = _("Give a date as YYYY-MM-DD.")
     if due_date in (None, ""):
         errors["due_date"] = _("This field is required.")
-    elif isinstance(due_date, dt.date) and due_date < clock.today():
-        errors["due_date"] = _("The due date is in the past.")
     if priority not in Priority.values:
         errors["priority"] = _("Choose edd or rush.")
     if errors:
@@ -225,7 +226,11 @@ def order_capacity_check(*, order: Any, priority: str = Priority.EDD) -> dict[st
         end = max(due, start) + dt.timedelta(days=HORIZON_DAYS)
         days = _days(start, end)
         capacity = day_capacity(list(job.centres), start, end)
-        used = {} if priority == Priority.RUSH else planned_load(list(job.centres), start, end, due_date=due)
+        used = (
+            {}
+            if priority == Priority.RUSH
+            else planned_load(list(job.centres), start, end, due_date=due, exclude_order=order.pk)
+        )
         for key, amount in taken.items():
             if key[0] in job.centres:
                 used[key] = used.get(key, ZERO) + amount
@@ -268,8 +273,13 @@ def _overtime_allowance(job: Job, capacity: dict, days: list[dt.date], due_date:
         for day in days:
             if day > due_date:
                 break
-            if capacity.get((wc.pk, day), ZERO) > 0:
-                allowance[(wc.pk, day)] = extra
+            today_capacity = capacity.get((wc.pk, day), ZERO)
+            if today_capacity > 0:
+                # overtime already granted that day counts against the limit
+                room = wc.daily_capacity + wc.max_overtime_hours - today_capacity
+                allowed = min(extra, room)
+                if allowed > 0:
+                    allowance[(wc.pk, day)] = allowed
     return allowance
 
 
@@ -486,18 +496,28 @@ def accept_overtime(*, measure: dict[str, Any], by: Any, reason: str = "") -> in
     }
     for d in measure["days"]:
         key = (d["work_centre_id"], d["date"])
-        base = existing[key].capacity if key in existing else centres[d["work_centre_id"]].daily_capacity
-        CapacityException.objects.update_or_create(
-            work_centre_id=d["work_centre_id"],
-            date=d["date"],
-            defaults={"capacity": base + Decimal(str(d["hours"])), "kind": "overtime", "reason": reason[:200]},
-        )
+        hours = Decimal(str(d["hours"]))
+        found = existing.get(key)
+        base = found.capacity if found else centres[d["work_centre_id"]].daily_capacity
+        if found is not None:
+            found.capacity = base + hours
+            if found.kind != "overtime":  # a reduced day keeps its kind; the overtime is noted beside its reason
+                found.reason = f"{found.reason}; +{hours.normalize():f} h {reason}".strip("; ")[:200]
+            found.save(update_fields=["capacity", "reason"])
+        else:
+            CapacityException.objects.create(
+                work_centre_id=d["work_centre_id"],
+                date=d["date"],
+                capacity=base + hours,
+                kind="overtime",
+                reason=reason[:200],
+            )
         audit.record(
             instance=centres[d["work_centre_id"]],
             action=AuditAction.UPDATE,
             by=by,
-            changes={f"capacity {d['date']}": [base, base + Decimal(str(d["hours"]))]},
-            message=reason,
+            changes={"capacity": [base, base + hours]},
+            message=f"{d['date'].isoformat()}: {reason}",
         )
     return len(measure["days"])
 
@@ -519,11 +539,18 @@ def release_notice(*, notice: ProductionNotice, by: Any, accept: str = "") -> Pr
     check = capacity_check(
         product=locked.product, quantity=locked.quantity, due_date=locked.due_date, exclude_notice=locked.pk
     )
+    note = ""
     if not check.feasible:
         overtime = next((m for m in check.measures if m["kind"] == MeasureKind.OVERTIME), None)
         if accept == MeasureKind.OVERTIME and overtime is not None:
             accept_overtime(measure=overtime, by=by, reason=_("Overtime for %(number)s") % {"number": locked.number})
-        elif accept != "late":
+            note = _("Overtime accepted: %(hours)s hours") % {"hours": f"{overtime['total_hours'].normalize():f}"}
+        elif accept == "late":
+            note = _("Released late: the earliest finish is %(finish)s, due %(due)s") % {
+                "finish": check.earliest_finish.isoformat() if check.earliest_finish else "—",
+                "due": locked.due_date.isoformat(),
+            }
+        else:
             raise ValidationError(
                 {
                     "accept": _(
@@ -548,7 +575,7 @@ def release_notice(*, notice: ProductionNotice, by: Any, accept: str = "") -> Pr
         action=AuditAction.TRANSITION,
         by=by,
         changes={"status": [NoticeStatus.DRAFT, NoticeStatus.RELEASED], "planned_finish": [None, result.finish]},
-        message=_("Overtime accepted") if accept == MeasureKind.OVERTIME else "",
+        message=note,
         related=locked.order,
     )
     moved = replan_after(locked.due_date, exclude=locked.pk)

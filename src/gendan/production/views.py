@@ -84,9 +84,13 @@ def production_section_context(request: HttpRequest, order: Order) -> dict[str, 
     noticed = {n.order_line_id for n in notices if n.status != NoticeStatus.CANCELLED}
     lines = [line for line in order.lines.all() if line.pk not in noticed]
     released = any(n.status in (NoticeStatus.RELEASED, NoticeStatus.DONE) for n in notices)
+    from gendan.sales.choices import OrderStatus
+
     return {
         "notices": notices,
         "lines_without": lines,
+        "can_add": order.status in (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION)
+        and request.user.has_perm("production.add_productionnotice"),
         "colors": NOTICE_STATUS_COLORS,
         "progress": services.progress(order) if released else None,
     }
@@ -219,7 +223,12 @@ def load_chart(request: HttpRequest) -> HttpResponse:
         start = clock.today()
     weeks = 6
     days = [start + dt.timedelta(days=i) for i in range(7 * weeks)]
-    centres = list(WorkCentre.objects.filter(is_active=True).order_by("kind", "code").values_list("pk", "code", "name"))
+    kind_rank = {"line": 0, "workshop": 1, "factory": 2}  # in-house first, subcontract factories last
+    centres = sorted(
+        WorkCentre.objects.filter(is_active=True).values_list("pk", "code", "name", "kind"),
+        key=lambda c: (kind_rank.get(c[3], 9), c[1]),
+    )
+    centres = [(pk, code, name) for pk, code, name, _kind in centres]
     ids = [pk for pk, _code, _name in centres]
     load = services.planned_load(ids, days[0], days[-1], due_date=None)
     capacity = day_capacity(ids, days[0], days[-1])
