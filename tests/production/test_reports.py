@@ -55,6 +55,7 @@ def test_slow_output_moves_the_forecast_and_the_order_shows_at_risk(plant, relea
     assert p.actual == Decimal(300)
     assert p.run_rate == Decimal(100)  # 300 made over the 3 working days since output started
     assert p.forecast_completion_date == day(14)  # 700 left at 100 a day after Friday: 7 working days
+    assert all(r["actual_cum"] is None and r["variance"] is None for r in p.rows if r["date"] > day(3))
     row = next(r for r in p.rows if r["date"] == day(2))
     assert (row["planned_cum"], row["actual_cum"], row["variance"]) == (Decimal(1000), Decimal(200), Decimal(-800))
     plan = {m.code: m for m in Milestone.objects.filter(order_id=notice.order_id)}

@@ -141,8 +141,8 @@ class DailyReportPage(BaseModel):
 class ProgressRowOut(BaseModel):
     date: dt.date
     planned_cum: Decimal
-    actual_cum: Decimal
-    variance: Decimal
+    actual_cum: Decimal | None = Field(description="None on days to come")
+    variance: Decimal | None = Field(description="actual − planned cumulative; None on days to come")
     pct_complete: Decimal | None
 
 

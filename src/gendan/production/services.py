@@ -950,13 +950,16 @@ def progress(order: Any, *, today: dt.date | None = None) -> Progress:
             if completed is None and total and actual_cum >= total:
                 completed = day
             if day in planned_by_day or day in actual_by_day or day == today:
+                future = day > today  # days to come have a plan, not yet an actual
                 rows.append(
                     {
                         "date": day,
                         "planned_cum": planned_cum,
-                        "actual_cum": actual_cum,
-                        "variance": actual_cum - planned_cum,
-                        "pct_complete": (actual_cum * 100 / total).quantize(Decimal("0.1")) if total else None,
+                        "actual_cum": None if future else actual_cum,
+                        "variance": None if future else actual_cum - planned_cum,
+                        "pct_complete": None
+                        if future or not total
+                        else (actual_cum * 100 / total).quantize(Decimal("0.1")),
                     }
                 )
             day += dt.timedelta(days=1)
