@@ -13,10 +13,10 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
 from gendan.core import clock
+from gendan.core.charts import pareto_svg, trend_svg
 from gendan.core.choices import Role
 from gendan.inventory.models import Location, Warehouse
 from gendan.procurement import reports
-from gendan.procurement.charts import pareto_svg, trend_svg
 from gendan.procurement.choices import DelayCause, DelayFamily, Disposition, InspectionStatus, PoStatus
 from gendan.procurement.models import IncomingInspection, PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine
 from tests.factories import MaterialFactory, SupplierFactory

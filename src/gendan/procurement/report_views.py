@@ -15,12 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from gendan.core import clock
+from gendan.core import charts, clock
 from gendan.core.excel import xlsx_download
 from gendan.core.pages import perm_required, querystring_without
 from gendan.core.templatetags.gendan_tags import qty
 from gendan.partners.models import Supplier
-from gendan.procurement import charts, exports, reports
+from gendan.procurement import exports, reports
 from gendan.procurement.choices import CAUSE_FAMILY, DelayCause, DelayFamily
 from gendan.procurement.forms import PeriodForm
 

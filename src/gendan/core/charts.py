@@ -91,9 +91,17 @@ def _pct_text(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------- Pareto
 
 
-def pareto_svg(rows: Sequence[Mapping[str, Any]], *, title: str = "") -> SafeString:
-    """The Pareto chart of delay causes: a bar per cause (its number of lines, most first), the cumulative % as a
-    line with points on the right-hand axis, and a dashed guide at 80 %.
+def pareto_svg(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    title: str = "",
+    count_label: str | None = None,
+    empty_text: str | None = None,
+    tip: Any = None,
+) -> SafeString:
+    """The Pareto chart of causes: a bar per cause (its count, most first), the cumulative % as a line with points
+    on the right-hand axis, and a dashed guide at 80 %. By default it counts delayed purchase lines;
+    `count_label`, `empty_text` and `tip(label, count, pct, cumulative)` give another count its words.
 
     `rows` are the `rows` of `reports.delay_pareto()` ({cause, cause_label, lines, cumulative_pct, …}); the
     cumulative % is recomputed from the counts when a row lacks it. Without rows: a short "no data" SVG.
@@ -101,7 +109,7 @@ def pareto_svg(rows: Sequence[Mapping[str, Any]], *, title: str = "") -> SafeStr
     rows = sorted(rows, key=lambda r: -int(r["lines"]))  # stable: keeps the order of ties
     total = sum(int(r["lines"]) for r in rows)
     if not rows or total <= 0:
-        return _empty(gettext("No delayed lines in this period."), "pareto")
+        return _empty(empty_text or gettext("No delayed lines in this period."), "pareto")
 
     labels = [_cut(str(r.get("cause_label") or r.get("cause") or "")) for r in rows]
     cos = math.cos(math.radians(LABEL_ANGLE))
@@ -135,7 +143,7 @@ def pareto_svg(rows: Sequence[Mapping[str, Any]], *, title: str = "") -> SafeStr
     # legend
     ly = 8 + title_h + 11
     lx = left
-    lines_label, cumulative_label = gettext("Late lines"), gettext("Cumulative %")
+    lines_label, cumulative_label = count_label or gettext("Late lines"), gettext("Cumulative %")
     body.append(
         f'<g data-kind="legend"><rect x="{_n(lx)}" y="{_n(ly - 8)}" width="12" height="10" fill="{BAR}"/>'
         f'<text x="{_n(lx + 16)}" y="{_n(ly + 1)}" font-size="{SMALL_FONT}" fill="{INK}">{escape(lines_label)}</text>'
@@ -184,20 +192,19 @@ def pareto_svg(rows: Sequence[Mapping[str, Any]], *, title: str = "") -> SafeStr
         cx = left + slot * (i + 0.5)
         y = y_count(lines)
         full = str(row.get("cause_label") or row.get("cause") or "")
-        tip = ngettext(
-            "%(cause)s: %(lines)d line (%(pct)s), cumulative %(cumulative)s",
-            "%(cause)s: %(lines)d lines (%(pct)s), cumulative %(cumulative)s",
-            lines,
-        ) % {
-            "cause": full,
-            "lines": lines,
-            "pct": _pct_text(row.get("pct", lines * 100 / total)),
-            "cumulative": _pct_text(cumulative),
-        }
+        pct_text = _pct_text(row.get("pct", lines * 100 / total))
+        if tip is not None:
+            tooltip = tip(full, lines, pct_text, _pct_text(cumulative))
+        else:
+            tooltip = ngettext(
+                "%(cause)s: %(lines)d line (%(pct)s), cumulative %(cumulative)s",
+                "%(cause)s: %(lines)d lines (%(pct)s), cumulative %(cumulative)s",
+                lines,
+            ) % {"cause": full, "lines": lines, "pct": pct_text, "cumulative": _pct_text(cumulative)}
         body.append(
             f'<g data-kind="bar" data-cause="{escape(str(row.get("cause", "")))}" data-lines="{lines}">'
             f'<rect x="{_n(cx - min(BAR_W, slot * 0.7) / 2)}" y="{_n(y)}" width="{_n(min(BAR_W, slot * 0.7))}" '
-            f'height="{_n(bottom - y)}" fill="{BAR}"><title>{escape(tip)}</title></rect>'
+            f'height="{_n(bottom - y)}" fill="{BAR}"><title>{escape(tooltip)}</title></rect>'
             f'<text x="{_n(cx)}" y="{_n(y - 4)}" text-anchor="middle" font-size="{SMALL_FONT}" fill="{INK}">'
             f"{lines}</text>"
             f'<text data-kind="cause-label" x="{_n(cx)}" y="{_n(bottom + 14)}" text-anchor="end" '
