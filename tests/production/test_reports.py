@@ -152,3 +152,26 @@ def test_the_grid_records_a_lines_day_and_the_order_shows_its_progress(plant, re
     order_page = client.get(f"/orders/{notice.order_id}/").content.decode()
     assert 'data-testid="progress"' in order_page
     assert 'data-testid="forecast-completion"' in order_page
+
+
+def test_the_pareto_of_variance_reasons(plant, released, page_as):
+    import xml.etree.ElementTree as ET
+
+    from gendan.production.selectors import variance_pareto
+
+    notice, planner = released
+    report(plant, notice, planner, 1, 100, variance_reason="equipment")
+    report(plant, notice, planner, 2, 100, variance_reason="material")
+    report(plant, notice, planner, 3, 100, variance_reason="equipment")
+    result = variance_pareto(day(0), day(5))
+    assert [(r["cause"], r["lines"], r["cumulative_pct"]) for r in result["rows"]] == [
+        ("equipment", 2, Decimal("66.7")),
+        ("material", 1, Decimal("100.0")),
+    ]
+    assert result["by_centre"][0]["work_centre"] == "SEW"
+    assert variance_pareto(day(0), day(5), work_centre_id=plant.cutting.pk)["total"] == 0
+    with clock.frozen(day(5)):
+        page = page_as(planner).get("/production/variances/").content.decode()
+    assert 'data-reason="equipment"' in page
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
+    assert ET.fromstring(svg).get("data-testid") == "pareto"

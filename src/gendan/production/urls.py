@@ -9,6 +9,7 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notice_list"),
     path("load/", views.load_chart, name="load"),
     path("reports/", views.report_grid, name="reports"),
+    path("variances/", views.variances, name="variances"),
     path("notices/<int:notice_id>/", views.notice_detail, name="notice"),
     path("notices/<int:notice_id>/document.pdf", views.notice_document, name="notice_document"),
     path("notices/<int:notice_id>/release/", views.notice_release, name="notice_release"),

@@ -318,3 +318,48 @@ def report_grid(request: HttpRequest) -> HttpResponse:
             "reasons": VarianceReason.choices,
         },
     )
+
+
+@perm_required("production.view_dailyreport")
+def variances(request: HttpRequest) -> HttpResponse:
+    """The Pareto of variance reasons by period and work centre."""
+    import datetime as dt
+
+    from gendan.catalog.models import WorkCentre
+    from gendan.core import charts, clock
+    from gendan.production.selectors import variance_pareto
+
+    def parse(name: str, default: dt.date) -> dt.date:
+        try:
+            return dt.date.fromisoformat(request.GET.get(name) or "")
+        except ValueError:
+            return default
+
+    date_to = parse("to", clock.today())
+    date_from = parse("from", date_to - dt.timedelta(days=90))
+    if date_from > date_to:
+        messages.error(request, _("The period starts after it ends."))
+        date_from = date_to - dt.timedelta(days=90)
+    centre = request.GET.get("work_centre") or ""
+    report = variance_pareto(date_from, date_to, work_centre_id=int(centre) if centre.isdigit() else None)
+    chart = charts.pareto_svg(
+        report["rows"],
+        count_label=_("Reports behind plan"),
+        empty_text=_("No report behind plan in this period."),
+        tip=lambda label, n, pct, cumulative: (
+            _("%(reason)s: %(n)s reports (%(pct)s), cumulative %(cumulative)s")
+            % {"reason": label, "n": n, "pct": pct, "cumulative": cumulative}
+        ),
+    )
+    return render(
+        request,
+        "production/variances.html",
+        {
+            "report": report,
+            "chart": chart,
+            "date_from": date_from,
+            "date_to": date_to,
+            "centres": WorkCentre.objects.order_by("code"),
+            "centre": centre,
+        },
+    )
