@@ -282,7 +282,7 @@ def materials_forecasts(order_ids: Iterable[int]) -> dict[int, tuple[dt.date | N
     date, a passed date counting as the next working day; None when nothing is on order. With the line behind it."""
     ids = list(order_ids)
     calendar = company_calendar()
-    tomorrow = calendar.next_working_day(clock.today())
+    tomorrow = calendar.add(clock.today(), 1)  # the next working day
     latest: dict[int, tuple[dt.date, str]] = {}
     rows = (
         PurchaseOrderLine.objects.filter(

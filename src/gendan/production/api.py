@@ -10,10 +10,14 @@ from ninja import Query, Router, Status
 from gendan.core.apiutils import require_perm
 from gendan.core.exceptions import NotFound
 from gendan.production import services
-from gendan.production.models import DailyReport, ProductionNotice
+from gendan.production.models import Anomaly, DailyReport, ProductionNotice
 from gendan.production.schemas import (
+    AnomalyIn,
+    AnomalyOut,
+    AnomalyPage,
     CapacityCheckIn,
     CapacityCheckOut,
+    CloseIn,
     DailyReportIn,
     DailyReportOut,
     DailyReportPage,
@@ -24,6 +28,7 @@ from gendan.production.schemas import (
     OrderCheckOut,
     ProgressOut,
     ReleaseIn,
+    TextIn,
 )
 from gendan.sales.models import OrderLine
 from gendan.sales.selectors import get_order
@@ -200,3 +205,82 @@ def order_progress(request: HttpRequest, order_id: int):
         "defect_rate": p.defect_rate,
         "scrap_rate": p.scrap_rate,
     }
+
+
+# ---- anomalies -----------------------------------------------------------------------------------------------
+
+
+def anomaly_dict(a: Anomaly) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "order_id": a.order_id,
+        "order_number": a.order.number,
+        "work_centre_id": a.work_centre_id,
+        "kind": a.kind,
+        "severity": a.severity,
+        "description": a.description,
+        "owner": a.owner.username,
+        "due_date": a.due_date,
+        "closed_at": a.closed_at,
+        "resolution": a.resolution,
+        "actions": [{"text": x.text, "by": x.by.username, "at": x.at} for x in a.actions.all()],
+        "version": a.version,
+    }
+
+
+def _anomaly(anomaly_id: int) -> Anomaly:
+    found = (
+        Anomaly.objects.select_related("order", "owner").prefetch_related("actions__by").filter(pk=anomaly_id).first()
+    )
+    if found is None:
+        raise NotFound(_("There is no anomaly %(id)s.") % {"id": anomaly_id})
+    return found
+
+
+@router.get("/anomalies", response=AnomalyPage)
+def anomaly_list(
+    request: HttpRequest,
+    open: bool | None = None,  # noqa: A002 - the API's name for "still open"
+    owner: str = "",
+    order_id: int | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10**9),
+):
+    """Production anomalies (生产异常): open ones first, by resolve-by date."""
+    require_perm(request, "production.view_anomaly")
+    qs = Anomaly.objects.select_related("order", "owner").prefetch_related("actions__by")
+    if open is not None:
+        qs = qs.filter(closed_at__isnull=open)
+    if owner:
+        qs = qs.filter(owner__username=owner)
+    if order_id:
+        qs = qs.filter(order_id=order_id)
+    return {"items": [anomaly_dict(a) for a in qs[offset : offset + limit]], "count": qs.count()}
+
+
+@router.post("/anomalies", response={201: AnomalyOut})
+def anomaly_create(request: HttpRequest, data: AnomalyIn):
+    """Raise an anomaly; its owner finds it in the chase list until it is closed."""
+    require_perm(request, "production.add_anomaly")
+    anomaly = services.raise_anomaly(by=request.user, data=data.model_dump(exclude_none=True))
+    return Status(201, anomaly_dict(_anomaly(anomaly.pk)))
+
+
+@router.get("/anomalies/{anomaly_id}", response=AnomalyOut)
+def anomaly_detail(request: HttpRequest, anomaly_id: int):
+    require_perm(request, "production.view_anomaly")
+    return anomaly_dict(_anomaly(anomaly_id))
+
+
+@router.post("/anomalies/{anomaly_id}/actions", response=AnomalyOut)
+def anomaly_action(request: HttpRequest, anomaly_id: int, data: TextIn):
+    require_perm(request, "production.change_anomaly")
+    services.add_action(anomaly=_anomaly(anomaly_id), by=request.user, text=data.text)
+    return anomaly_dict(_anomaly(anomaly_id))
+
+
+@router.post("/anomalies/{anomaly_id}/close", response=AnomalyOut)
+def anomaly_close(request: HttpRequest, anomaly_id: int, data: CloseIn):
+    require_perm(request, "production.change_anomaly")
+    services.close_anomaly(anomaly=_anomaly(anomaly_id), by=request.user, resolution=data.resolution)
+    return anomaly_dict(_anomaly(anomaly_id))

@@ -26,24 +26,25 @@ class ProductionConfig(AppConfig):
     label = "production"
     verbose_name = _("Production")
 
-    _view = ["view_productionnotice", "view_planload", "view_dailyreport"]
+    _view = ["view_productionnotice", "view_planload", "view_dailyreport", "view_anomaly", "view_anomalyaction"]
+    _raise = [*_view, "add_anomaly", "change_anomaly"]
     role_permissions = {
-        Role.MERCHANDISER: [*_view, "add_productionnotice"],
+        Role.MERCHANDISER: [*_raise, "add_productionnotice"],
         Role.SALES: _view,
         Role.PURCHASING: _view,
         Role.PLANNER: [
-            *_view,
+            *_raise,
             "add_productionnotice",
             "change_productionnotice",
             "release_productionnotice",
             "add_dailyreport",
             "change_dailyreport",
         ],
-        Role.QC: _view,
+        Role.QC: _raise,
         Role.SHIPPING: _view,
         Role.FINANCE: _view,
         Role.MANAGER: [
-            *_view,
+            *_raise,
             "add_productionnotice",
             "change_productionnotice",
             "release_productionnotice",
@@ -53,6 +54,7 @@ class ProductionConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from gendan.production import selectors  # noqa: F401 - registers the anomalies' chase-list rows
         from gendan.sales.hub import register_section
 
         register_section(production_section)

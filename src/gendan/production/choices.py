@@ -42,3 +42,22 @@ class VarianceReason(models.TextChoices):
     RUSH = "rush", _("Rush or inserted order")
     UPSTREAM = "upstream", _("Accumulated upstream delay")
     STAFF = "staff", _("Staff absence or turnover")
+
+
+class AnomalyKind(models.TextChoices):
+    EQUIPMENT = "equipment", _("Equipment")
+    MATERIAL = "material", _("Material")
+    QUALITY = "quality", _("Quality")
+    STAFF = "staff", _("Staff")
+    PROCESS = "process", _("Process or method")
+    OTHER = "other", _("Other")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+SEVERITY_COLORS = {Severity.LOW: "grey", Severity.MEDIUM: "blue", Severity.HIGH: "amber", Severity.CRITICAL: "red"}

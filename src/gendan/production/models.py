@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.catalog.models import Product, WorkCentre
 from gendan.core.fields import VersionedModel, qty_field
-from gendan.production.choices import NoticeStatus, VarianceReason
+from gendan.production.choices import AnomalyKind, NoticeStatus, Severity, VarianceReason
 from gendan.sales.models import Order, OrderLine
 
-__all__ = ["DailyReport", "PlanLoad", "ProductionNotice"]
+__all__ = ["Anomaly", "AnomalyAction", "DailyReport", "PlanLoad", "ProductionNotice"]
 
 
 class ProductionNotice(VersionedModel):
@@ -102,3 +102,53 @@ class DailyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.work_centre_id} {self.notice_id}: {self.good_qty}"
+
+
+class Anomaly(VersionedModel):
+    """A production anomaly (生产异常): what happened, how serious, on which order, who owns it and by when it must be
+    resolved; followed with actions until it is closed. Open anomalies are in their owner's chase list."""
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="anomalies")
+    work_centre = models.ForeignKey(
+        WorkCentre, verbose_name=_("work centre"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AnomalyKind.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    description = models.TextField(_("what happened"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="anomalies"
+    )
+    due_date = models.DateField(_("resolve by"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        ordering = ["closed_at", "due_date", "-id"]
+        verbose_name = _("production anomaly")
+        verbose_name_plural = _("production anomalies")
+        indexes = [models.Index(fields=["owner", "closed_at", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class AnomalyAction(models.Model):
+    """One action taken on an anomaly (措施)."""
+
+    anomaly = models.ForeignKey(Anomaly, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField(_("action"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("anomaly action")
+        verbose_name_plural = _("anomaly actions")
+
+    def __str__(self) -> str:
+        return f"{self.anomaly_id} {self.at:%Y-%m-%d}"

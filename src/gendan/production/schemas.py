@@ -156,3 +156,48 @@ class ProgressOut(BaseModel):
     run_rate: Decimal | None = Field(description="average daily finished output of the last 5 working days")
     defect_rate: Decimal | None
     scrap_rate: Decimal | None
+
+
+class AnomalyIn(BaseModel):
+    order_id: int
+    kind: str = Field(description="equipment, material, quality, staff, process, other")
+    severity: str = "medium"
+    description: str
+    owner: str | None = Field(None, description="a username; default: you")
+    due_date: dt.date | None = Field(None, description="default: the next working day")
+    work_centre_id: int | None = None
+
+
+class AnomalyActionOut(BaseModel):
+    text: str
+    by: str
+    at: dt.datetime
+
+
+class AnomalyOut(BaseModel):
+    id: int
+    order_id: int
+    order_number: str
+    work_centre_id: int | None
+    kind: str
+    severity: str
+    description: str
+    owner: str
+    due_date: dt.date
+    closed_at: dt.datetime | None
+    resolution: str
+    actions: list[AnomalyActionOut]
+    version: int
+
+
+class AnomalyPage(BaseModel):
+    items: list[AnomalyOut]
+    count: int
+
+
+class TextIn(BaseModel):
+    text: str = ""
+
+
+class CloseIn(BaseModel):
+    resolution: str = ""

@@ -6,9 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from gendan.followup.selectors import ChaseQuery, ChaseRow, register_chase_source
 from gendan.production.choices import VarianceReason
-from gendan.production.models import DailyReport
+from gendan.production.models import Anomaly, DailyReport
 
 
 def variance_pareto(date_from: dt.date, date_to: dt.date, *, work_centre_id: int | None = None) -> dict[str, Any]:
@@ -44,3 +47,42 @@ def variance_pareto(date_from: dt.date, date_to: dt.date, *, work_centre_id: int
             for code, reasons in sorted(by_centre.items())
         ],
     }
+
+
+ANOMALY = "anomaly"  # the chase-list kind (API.md)
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+@register_chase_source
+def anomalies_to_chase(q: ChaseQuery) -> list[ChaseRow]:
+    """The user's open production anomalies due by the horizon's end (overdue ones every day)."""
+    rows = []
+    for a in (
+        Anomaly.objects.filter(owner=q.user, closed_at__isnull=True, due_date__lte=q.until)
+        .select_related("order__customer", "work_centre")
+        .order_by("due_date", "pk")
+    ):
+        late = q.calendar.between(a.due_date, q.day)
+        rows.append(
+            ChaseRow(
+                kind=ANOMALY,
+                kind_label=_("Anomaly"),
+                document=a.get_severity_display(),
+                order_id=a.order_id,
+                order_number=a.order.number,
+                milestone_id=None,
+                milestone_code=None,
+                milestone_name=f"{a.get_kind_display()}{' · ' + a.work_centre.code if a.work_centre_id else ''}",
+                due_date=a.due_date,
+                days_late=late,
+                reason=_("%(severity)s anomaly (%(kind)s): %(what)s")
+                % {"severity": a.get_severity_display(), "kind": a.get_kind_display(), "what": a.description[:120]},
+                object_id=a.pk,
+                url=reverse("production:anomaly", args=[a.pk]),
+                customer=a.order.customer.code,
+                tier=a.order.customer.tier,
+                amount=a.order.total_amount,
+                currency=a.order.currency,
+            )
+        )
+    return rows

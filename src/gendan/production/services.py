@@ -28,7 +28,7 @@ from gendan.core.choices import AuditAction
 from gendan.core.exceptions import TransitionNotAllowed, ValidationError
 from gendan.core.numbering import next_number
 from gendan.production.choices import MeasureKind, NoticeStatus, Priority
-from gendan.production.models import DailyReport, PlanLoad, ProductionNotice
+from gendan.production.models import Anomaly, AnomalyAction, DailyReport, PlanLoad, ProductionNotice
 from gendan.production.scheduler import Op, Schedule, schedule
 
 ZERO = Decimal(0)
@@ -697,7 +697,7 @@ def feed_plan(order_ids: Iterable[int], *, by: Any = None) -> int:
                 % {"actual": f"{p.actual.normalize():f}", "total": f"{p.total.normalize():f}", "rate": rate},
             )
         else:
-            stalled = max(p.planned_finish or today, calendar.next_working_day(today))
+            stalled = max(p.planned_finish or today, calendar.add(today, 1))
             plan[COMPLETE_CODE] = (stalled, _("No output in the last %(n)s working days") % {"n": RUN_RATE_DAYS})
     changed = 0
     for code in (START_CODE, HALF_CODE, COMPLETE_CODE):
@@ -993,3 +993,117 @@ def progress(order: Any, *, today: dt.date | None = None) -> Progress:
         defect_rate=(defects * 100 / made_anywhere).quantize(Decimal("0.1")) if made_anywhere else None,
         scrap_rate=(scrap * 100 / made_anywhere).quantize(Decimal("0.1")) if made_anywhere else None,
     )
+
+
+# ---- production anomalies (生产异常) --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def raise_anomaly(*, by: Any, data: dict[str, Any]) -> Anomaly:
+    """Raise an anomaly on an order: kind, severity, what happened, owner (default: whoever raises it), resolve-by
+    date (default: the next working day). The owner hears of it and finds it in the chase list."""
+    from gendan.core.calendar import company_calendar
+    from gendan.core.models import User
+    from gendan.core.notifications import notify_in_their_language
+    from gendan.core.services import ensure_can
+    from gendan.production.choices import AnomalyKind, Severity
+    from gendan.sales.models import Order
+
+    ensure_can(by, "production.add_anomaly", _("You may not raise production anomalies."))
+    errors: dict[str, str] = {}
+    order = Order.objects.filter(pk=data.get("order_id") or 0).first()
+    if order is None:
+        errors["order_id"] = _("There is no order %(id)s.") % {"id": data.get("order_id")}
+    kind = data.get("kind")
+    if kind not in AnomalyKind.values:
+        errors["kind"] = _("Choose a kind of anomaly.")
+    severity = data.get("severity") or Severity.MEDIUM
+    if severity not in Severity.values:
+        errors["severity"] = _("Choose a severity.")
+    description = str(data.get("description") or "").strip()
+    if not description:
+        errors["description"] = _("Say what happened.")
+    owner = by
+    if data.get("owner"):
+        owner = User.objects.filter(username=data["owner"], is_active=True).first()
+        if owner is None:
+            errors["owner"] = _("There is no active user %(name)s.") % {"name": data["owner"]}
+    centre = None
+    if data.get("work_centre_id"):
+        centre = WorkCentre.objects.filter(pk=data["work_centre_id"]).first()
+        if centre is None:
+            errors["work_centre_id"] = _("There is no work centre %(id)s.") % {"id": data["work_centre_id"]}
+    due = data.get("due_date") or company_calendar().add(clock.today(), 1)
+    if isinstance(due, str):
+        try:
+            due = dt.date.fromisoformat(due)
+        except ValueError:
+            errors["due_date"] = _("Give a date as YYYY-MM-DD.")
+    if errors:
+        raise ValidationError(errors)
+    anomaly = Anomaly.objects.create(
+        order=order,
+        work_centre=centre,
+        kind=kind,
+        severity=severity,
+        description=description[:5000],
+        owner=owner,
+        due_date=due,
+        raised_by=by,
+    )
+    audit.record_create(
+        instance=anomaly, by=by, fields=["kind", "severity", "owner", "due_date", "description"], related=order
+    )
+    if owner != by:
+        from django.urls import reverse
+
+        notify_in_their_language(
+            recipients=[owner],
+            title=lambda: _("Production anomaly on %(order)s for you") % {"order": order.number},
+            body=lambda: description[:500],
+            url=reverse("production:anomaly", args=[anomaly.pk]),
+            actor=by,
+        )
+    return anomaly
+
+
+@transaction.atomic
+def add_action(*, anomaly: Anomaly, by: Any, text: str) -> AnomalyAction:
+    from gendan.core.services import ensure_can
+
+    ensure_can(by, "production.change_anomaly", _("You may not follow production anomalies."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Say what was done.")})
+    locked = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
+    if locked.closed_at is not None:
+        raise TransitionNotAllowed(_("This anomaly is closed."))
+    action = AnomalyAction.objects.create(anomaly=locked, text=text[:5000], by=by, at=clock.now())
+    audit.record(instance=locked, action=AuditAction.UPDATE, by=by, message=text[:500], related=locked.order)
+    return action
+
+
+@transaction.atomic
+def close_anomaly(*, anomaly: Anomaly, by: Any, resolution: str) -> Anomaly:
+    from gendan.core.services import ensure_can
+
+    ensure_can(by, "production.change_anomaly", _("You may not follow production anomalies."))
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": _("Say how it was resolved.")})
+    locked = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
+    if locked.closed_at is not None:
+        raise TransitionNotAllowed(_("This anomaly is closed."))
+    locked.closed_at = clock.now()
+    locked.resolution = resolution[:5000]
+    locked.version += 1
+    locked.save()
+    audit.record(
+        instance=locked,
+        action=AuditAction.TRANSITION,
+        by=by,
+        changes={"closed_at": [None, locked.closed_at]},
+        message=resolution[:500],
+        related=locked.order,
+    )
+    return locked

@@ -93,6 +93,7 @@ def production_section_context(request: HttpRequest, order: Order) -> dict[str, 
         and request.user.has_perm("production.add_productionnotice"),
         "colors": NOTICE_STATUS_COLORS,
         "progress": services.progress(order) if released else None,
+        "anomalies": list(order.anomalies.filter(closed_at__isnull=True).select_related("owner")),
     }
 
 
@@ -361,5 +362,102 @@ def variances(request: HttpRequest) -> HttpResponse:
             "date_to": date_to,
             "centres": WorkCentre.objects.order_by("code"),
             "centre": centre,
+        },
+    )
+
+
+# ---- anomalies -------------------------------------------------------------------------------------------------
+
+
+@perm_required("production.view_anomaly")
+def anomaly_list(request: HttpRequest) -> HttpResponse:
+    from gendan.production.choices import SEVERITY_COLORS
+    from gendan.production.models import Anomaly
+
+    show = request.GET.get("show", "open")
+    qs = Anomaly.objects.select_related("order__customer", "owner", "work_centre")
+    if show == "open":
+        qs = qs.filter(closed_at__isnull=True)
+    elif show == "mine":
+        qs = qs.filter(closed_at__isnull=True, owner=request.user)
+    return list_page(
+        request,
+        "production/anomaly_list.html",
+        filter_form=NoticeFilterForm(),
+        qs=qs,
+        show=show,
+        colors=SEVERITY_COLORS,
+    )
+
+
+@perm_required("production.view_anomaly")
+def anomaly_detail(request: HttpRequest, anomaly_id: int) -> HttpResponse:
+    from gendan.production.choices import SEVERITY_COLORS
+    from gendan.production.models import Anomaly
+
+    anomaly = (
+        Anomaly.objects.select_related("order__customer", "owner", "raised_by", "work_centre")
+        .prefetch_related("actions__by")
+        .filter(pk=anomaly_id)
+        .first()
+    )
+    if anomaly is None:
+        raise Http404
+    if request.method == "POST":
+        if not request.user.has_perm("production.change_anomaly"):
+            from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+            raise DjangoPermissionDenied
+        try:
+            if request.POST.get("close"):
+                services.close_anomaly(anomaly=anomaly, by=request.user, resolution=request.POST.get("resolution", ""))
+                messages.success(request, _("The anomaly is closed."))
+            else:
+                services.add_action(anomaly=anomaly, by=request.user, text=request.POST.get("text", ""))
+                messages.success(request, _("The action is recorded."))
+        except GendanError as exc:
+            messages.error(request, error_text(exc))
+        return redirect("production:anomaly", anomaly_id=anomaly.pk)
+    return render(
+        request,
+        "production/anomaly_detail.html",
+        {"anomaly": anomaly, "colors": SEVERITY_COLORS, "history": audit.history_for(anomaly, limit=30)},
+    )
+
+
+@perm_required("production.add_anomaly")
+def anomaly_add(request: HttpRequest, order_id: int) -> HttpResponse:
+    from gendan.catalog.models import WorkCentre
+    from gendan.production.choices import AnomalyKind, Severity
+
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            anomaly = services.raise_anomaly(
+                by=request.user,
+                data={
+                    "order_id": order.pk,
+                    **{k: request.POST.get(k, "") for k in ("kind", "severity", "description", "owner", "due_date")},
+                    "work_centre_id": request.POST.get("work_centre_id") or None,
+                },
+            )
+        except GendanError as exc:
+            error = error_text(exc)
+        else:
+            messages.success(request, _("The anomaly is raised."))
+            return redirect("production:anomaly", anomaly_id=anomaly.pk)
+    return render(
+        request,
+        "production/anomaly_form.html",
+        {
+            "order": order,
+            "error": error,
+            "kinds": AnomalyKind.choices,
+            "severities": Severity.choices,
+            "centres": WorkCentre.objects.filter(is_active=True).order_by("code"),
+            "post": request.POST,
         },
     )
