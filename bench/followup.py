@@ -24,13 +24,10 @@ import datetime as dt
 import io
 import logging
 import math
-import os
 import pstats
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -56,46 +53,12 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="profile one more run of each measured call")
     args = ap.parse_args()
 
-    var = Path(tempfile.mkdtemp(prefix="gendan-bench-followup-"))
-    os.environ.update(
-        {
-            "GENDAN_VAR_DIR": str(var),
-            "GENDAN_DEBUG": "0",
-            "GENDAN_HTTPS": "0",
-            "GENDAN_SECRET_KEY": "bench-" + "x" * 50,
-            "GENDAN_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-            "DJANGO_SETTINGS_MODULE": "gendan.settings",
-        }
-    )
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        os.environ.pop("DATABASE_URL", None)  # only PostgreSQL is used from the URL; never fill someone's SQLite file
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
+    sys.path.insert(0, str(ROOT / "bench"))
+    from benchdb import throwaway_database
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    postgres = connection.vendor == "postgresql"
-    original_name = connection.settings_dict["NAME"]
-    created = False
-    try:
-        t0 = time.perf_counter()
-        if postgres:
-            # a throwaway database beside the one DATABASE_URL names (migrated by create_test_db)
-            name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-            created = True
-            where = f"PostgreSQL, throwaway database {name}"
-        else:
-            call_command("migrate", verbosity=0)
-            where = f"SQLite in {var}"
-        print(f"database: {where}; migrated in {time.perf_counter() - t0:.1f} s")
+    with throwaway_database("followup") as where:
+        print(f"database: {where}")
         run(args)
-    finally:
-        if created:
-            connection.creation.destroy_test_db(original_name, verbosity=0)
-        connection.close()
-        shutil.rmtree(var, ignore_errors=True)
 
 
 # ---- data ----------------------------------------------------------------------------------------------
