@@ -175,3 +175,22 @@ def test_the_pareto_of_variance_reasons(plant, released, page_as):
     assert 'data-reason="equipment"' in page
     svg = page[page.index("<svg") : page.index("</svg>") + 6]
     assert ET.fromstring(svg).get("data-testid") == "pareto"
+
+
+def test_the_grid_reads_a_bounded_number_of_queries(
+    plant, merchandiser, manager, released, page_as, django_assert_max_num_queries
+):
+    notice, planner = released
+    for _ in range(3):
+        services.release_notice(
+            notice=services.create_notice(
+                order_line=confirmed_line(plant, merchandiser, manager, 100, day(30)), by=planner
+            ),
+            by=planner,
+        )
+    client = page_as(planner)
+    url = f"/production/reports/?work_centre={plant.sewing.pk}&date={day(0).isoformat()}"
+    client.get(url)  # warm the session and the permission cache
+    with django_assert_max_num_queries(14):
+        page = client.get(url).content.decode()
+    assert page.count("data-notice=") == 4

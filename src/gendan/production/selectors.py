@@ -2,16 +2,18 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gendan.catalog.models import WorkCentre
 from gendan.followup.selectors import ChaseQuery, ChaseRow, register_chase_source
-from gendan.production.choices import VarianceReason
-from gendan.production.models import Anomaly, DailyReport
+from gendan.production.choices import NoticeStatus, VarianceReason
+from gendan.production.models import Anomaly, DailyReport, PlanLoad, ProductionNotice
 
 
 def variance_pareto(date_from: dt.date, date_to: dt.date, *, work_centre_id: int | None = None) -> dict[str, Any]:
@@ -86,3 +88,105 @@ def anomalies_to_chase(q: ChaseQuery) -> list[ChaseRow]:
             )
         )
     return rows
+
+
+def planned_load(
+    work_centre_ids: Iterable[int],
+    start: dt.date,
+    end: dt.date,
+    *,
+    due_date: dt.date | None,
+    exclude_notice: int | None = None,
+    exclude_order: int | None = None,
+) -> dict[tuple[int, dt.date], Decimal]:
+    """What released notices already take per (work centre, day): those due on or before `due_date` (every notice
+    when it is None)."""
+    rows = PlanLoad.objects.filter(work_centre_id__in=list(work_centre_ids), date__gte=start, date__lte=end)
+    if due_date is not None:
+        rows = rows.filter(due_date__lte=due_date)
+    if exclude_notice is not None:
+        rows = rows.exclude(notice_id=exclude_notice)
+    if exclude_order is not None:
+        rows = rows.exclude(notice__order_id=exclude_order)
+    return {
+        (wc, day): total
+        for wc, day, total in rows.order_by().values_list("work_centre_id", "date").annotate(total=Sum("load"))
+    }
+
+
+def report_grid_rows(work_centre: WorkCentre, day: dt.date) -> list[dict[str, Any]]:
+    """The rows of a work centre's daily report: each released notice passing it, with its planned and actual
+    cumulative output there up to `day` and the report already entered that day (four queries in all)."""
+    notices = list(
+        ProductionNotice.objects.filter(status=NoticeStatus.RELEASED, product__routing__work_centre=work_centre)
+        .select_related("order", "product")
+        .distinct()
+        .order_by("due_date", "pk")
+    )
+    ids = [n.pk for n in notices]
+    planned = dict(
+        PlanLoad.objects.filter(notice_id__in=ids, work_centre=work_centre, date__lte=day)
+        .order_by()
+        .values("notice_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("notice_id", "total")
+    )
+    reports = DailyReport.objects.filter(notice_id__in=ids, work_centre=work_centre, date__lte=day)
+    actual = dict(
+        reports.order_by().values("notice_id").annotate(total=Sum("good_qty")).values_list("notice_id", "total")
+    )
+    today = {r.notice_id: r for r in reports.filter(date=day)}
+    zero = Decimal(0)
+    return [
+        {
+            "notice": n,
+            "report": today.get(n.pk),
+            "planned_cum": planned.get(n.pk, zero),
+            "actual_cum": actual.get(n.pk, zero),
+        }
+        for n in notices
+    ]
+
+
+def notice_list(*, q: str = "", status: str = "") -> QuerySet[ProductionNotice]:
+    """The production register, newest first, by number, order or product and by status."""
+    qs = ProductionNotice.objects.select_related("order__customer", "product").order_by("-created_at", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    if q.strip():
+        q = q.strip()
+        qs = qs.filter(Q(number__icontains=q) | Q(order__number__icontains=q) | Q(product__code__icontains=q))
+    return qs
+
+
+def anomaly_list(*, show: str = "open", user: Any = None) -> QuerySet[Anomaly]:
+    """Anomalies: the open ones (default), the user's open ones ("mine"), or all; open first, by resolve-by date."""
+    qs = Anomaly.objects.select_related("order__customer", "owner", "work_centre")
+    if show == "open":
+        qs = qs.filter(closed_at__isnull=True)
+    elif show == "mine":
+        qs = qs.filter(closed_at__isnull=True, owner=user)
+    return qs
+
+
+def load_chart_data(start: dt.date, days: int) -> dict[str, Any]:
+    """The plan's load against capacity for every active work centre (lines and workshops first, factories last)
+    over `days` days from `start`, and how many (work centre, day) are over capacity."""
+    from gendan.catalog.selectors import day_capacity
+
+    span = [start + dt.timedelta(days=i) for i in range(days)]
+    kind_rank = {"line": 0, "workshop": 1, "factory": 2}
+    centres = sorted(
+        WorkCentre.objects.filter(is_active=True).values_list("pk", "code", "name", "kind"),
+        key=lambda c: (kind_rank.get(c[3], 9), c[1]),
+    )
+    ids = [c[0] for c in centres]
+    load = planned_load(ids, span[0], span[-1], due_date=None)
+    capacity = day_capacity(ids, span[0], span[-1])
+    return {
+        "centres": [(pk, f"{code} {name}"[:22]) for pk, code, name, _kind in centres],
+        "days": span,
+        "load": load,
+        "capacity": capacity,
+        "over": sum(1 for key, amount in load.items() if amount > capacity.get(key, 0)),
+    }

@@ -30,6 +30,7 @@ from gendan.core.numbering import next_number
 from gendan.production.choices import MeasureKind, NoticeStatus, Priority
 from gendan.production.models import Anomaly, AnomalyAction, DailyReport, PlanLoad, ProductionNotice
 from gendan.production.scheduler import Op, Schedule, schedule
+from gendan.production.selectors import planned_load
 
 ZERO = Decimal(0)
 HOURS = Decimal("0.01")
@@ -104,30 +105,6 @@ def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def planned_load(
-    work_centre_ids: Iterable[int],
-    start: dt.date,
-    end: dt.date,
-    *,
-    due_date: dt.date | None,
-    exclude_notice: int | None = None,
-    exclude_order: int | None = None,
-) -> dict[tuple[int, dt.date], Decimal]:
-    """What released notices already take per (work centre, day): those due on or before `due_date` (every notice
-    when it is None)."""
-    rows = PlanLoad.objects.filter(work_centre_id__in=list(work_centre_ids), date__gte=start, date__lte=end)
-    if due_date is not None:
-        rows = rows.filter(due_date__lte=due_date)
-    if exclude_notice is not None:
-        rows = rows.exclude(notice_id=exclude_notice)
-    if exclude_order is not None:
-        rows = rows.exclude(notice__order_id=exclude_order)
-    return {
-        (wc, day): total
-        for wc, day, total in rows.order_by().values_list("work_centre_id", "date").annotate(total=Sum("load"))
-    }
-
-
 def _load_rows(result: Schedule, centres: dict[int, WorkCentre]) -> list[dict[str, Any]]:
     rows = []
     for (wc, day), amount in sorted(result.load().items(), key=lambda item: (item[0][1], item[0][0])):
@@ -171,6 +148,37 @@ def _clean(product: Any, quantity: Any, due_date: Any, priority: str) -> tuple[P
     return product, quantity, due_date
 
 
+@dataclass
+class Frame:
+    """What a job is scheduled against: the days from today to a year past its due date, each work centre's
+    capacity on them, and what the plan already takes that comes first."""
+
+    days: list[dt.date]
+    capacity: dict[tuple[int, dt.date], Decimal]
+    used: dict[tuple[int, dt.date], Decimal]
+
+
+def _frame(
+    job: Job,
+    due_date: dt.date,
+    *,
+    priority: str = Priority.EDD,
+    exclude_notice: int | None = None,
+    exclude_order: int | None = None,
+) -> Frame:
+    start = clock.today()
+    end = max(due_date, start) + dt.timedelta(days=HORIZON_DAYS)
+    ids = list(job.centres)
+    used = (
+        {}
+        if priority == Priority.RUSH
+        else planned_load(
+            ids, start, end, due_date=due_date, exclude_notice=exclude_notice, exclude_order=exclude_order
+        )
+    )
+    return Frame(days=_days(start, end), capacity=day_capacity(ids, start, end), used=used)
+
+
 def capacity_check(
     *,
     product: Any,
@@ -183,17 +191,8 @@ def capacity_check(
     """Can `quantity` of `product` be made by `due_date`? See the module's docstring."""
     product, quantity, due_date = _clean(product, quantity, due_date, priority)
     job = job_for(product, quantity)
-    start = clock.today()
-    end = max(due_date, start) + dt.timedelta(days=HORIZON_DAYS)
-    days = _days(start, end)
-    centre_ids = list(job.centres)
-    capacity = day_capacity(centre_ids, start, end)
-    used = (
-        {}
-        if priority == Priority.RUSH
-        else planned_load(centre_ids, start, end, due_date=due_date, exclude_notice=exclude_notice)
-    )
-    full = schedule(job.ops(), days=days, capacity=capacity, used=used)
+    frame = _frame(job, due_date, priority=priority, exclude_notice=exclude_notice)
+    full = schedule(job.ops(), days=frame.days, capacity=frame.capacity, used=frame.used)
     feasible = full.finish is not None and full.finish <= due_date
     result = CheckResult(
         feasible=feasible,
@@ -204,7 +203,7 @@ def capacity_check(
         schedule=full,
     )
     if not feasible and with_measures:
-        result.measures = _measures(job, days=days, due_date=due_date, capacity=capacity, used=used, full=full)
+        result.measures = _measures(job, frame, due_date=due_date, full=full)
     return result
 
 
@@ -222,21 +221,13 @@ def order_capacity_check(*, order: Any, priority: str = Priority.EDD) -> dict[st
         due = line.ex_factory_date or order.ex_factory_date
         product, quantity, due = _clean(line.product, line.quantity, due, priority)
         job = job_for(product, quantity)
-        start = clock.today()
-        end = max(due, start) + dt.timedelta(days=HORIZON_DAYS)
-        days = _days(start, end)
-        capacity = day_capacity(list(job.centres), start, end)
-        used = (
-            {}
-            if priority == Priority.RUSH
-            else planned_load(list(job.centres), start, end, due_date=due, exclude_order=order.pk)
-        )
-        for key, amount in taken.items():
+        frame = _frame(job, due, priority=priority, exclude_order=order.pk)
+        for key, amount in taken.items():  # the order's earlier lines come first
             if key[0] in job.centres:
-                used[key] = used.get(key, ZERO) + amount
-        full = schedule(job.ops(), days=days, capacity=capacity, used=used)
+                frame.used[key] = frame.used.get(key, ZERO) + amount
+        full = schedule(job.ops(), days=frame.days, capacity=frame.capacity, used=frame.used)
         feasible = full.finish is not None and full.finish <= due
-        measures = [] if feasible else _measures(job, days=days, due_date=due, capacity=capacity, used=used, full=full)
+        measures = [] if feasible else _measures(job, frame, due_date=due, full=full)
         for key, amount in full.load().items():
             taken[key] += amount
         results.append(
@@ -283,11 +274,10 @@ def _overtime_allowance(job: Job, capacity: dict, days: list[dt.date], due_date:
     return allowance
 
 
-def _measures(
-    job: Job, *, days: list[dt.date], due_date: dt.date, capacity: dict, used: dict, full: Schedule
-) -> list[dict[str, Any]]:
+def _measures(job: Job, frame: Frame, *, due_date: dt.date, full: Schedule) -> list[dict[str, Any]]:
     measures: list[dict[str, Any]] = []
     ops = job.ops()
+    days, capacity, used = frame.days, frame.capacity, frame.used
 
     def meets(result: Schedule) -> bool:
         return result.finish is not None and result.finish <= due_date
@@ -472,12 +462,8 @@ def _save_loads(notice: ProductionNotice, result: Schedule, job: Job) -> None:
 def _plan(notice: ProductionNotice) -> Schedule:
     """Schedule a released notice against the loads of the notices due on or before it (they come first)."""
     job = job_for(notice.product, notice.quantity)
-    start = clock.today()
-    end = max(notice.due_date, start) + dt.timedelta(days=HORIZON_DAYS)
-    days = _days(start, end)
-    capacity = day_capacity(list(job.centres), start, end)
-    used = planned_load(list(job.centres), start, end, due_date=notice.due_date, exclude_notice=notice.pk)
-    result = schedule(job.ops(), days=days, capacity=capacity, used=used)
+    frame = _frame(job, notice.due_date, exclude_notice=notice.pk)
+    result = schedule(job.ops(), days=frame.days, capacity=frame.capacity, used=frame.used)
     if result.finish is None:
         raise ValidationError(_("%(number)s does not fit within a year.") % {"number": notice.number})
     _save_loads(notice, result, job)
@@ -733,14 +719,15 @@ def _report_qty(value: Any, field: str) -> Decimal:
 
 def _notice_for(order_id: int, work_centre_id: int) -> ProductionNotice | None:
     """The order's released notice whose routing passes the work centre (the one due first)."""
-    for notice in (
-        ProductionNotice.objects.filter(order_id=order_id, status=NoticeStatus.RELEASED)
-        .select_related("product")
+    return (
+        ProductionNotice.objects.filter(
+            order_id=order_id,
+            status=NoticeStatus.RELEASED,
+            product__routing__work_centre_id=work_centre_id,
+        )
         .order_by("due_date", "pk")
-    ):
-        if RoutingStep.objects.filter(product=notice.product, work_centre_id=work_centre_id).exists():
-            return notice
-    return None
+        .first()
+    )
 
 
 def _cumulative(notice_id: int, work_centre_id: int, day: dt.date) -> tuple[Decimal, Decimal]:
@@ -894,13 +881,15 @@ class Progress:
 
 
 def _output_centres(notices: list[ProductionNotice]) -> dict[int, int]:
-    """Each notice's last operation's work centre: where its finished output is counted."""
-    last: dict[int, int] = {}
-    for notice in notices:
-        step = RoutingStep.objects.filter(product=notice.product).order_by("-position").first()
-        if step is not None:
-            last[notice.pk] = step.work_centre_id
-    return last
+    """Each notice's last operation's work centre: where its finished output is counted (one query)."""
+    last_of_product: dict[int, int] = {}
+    for product_id, work_centre_id in (
+        RoutingStep.objects.filter(product_id__in={n.product_id for n in notices})
+        .order_by("product_id", "position")
+        .values_list("product_id", "work_centre_id")
+    ):
+        last_of_product[product_id] = work_centre_id  # the highest position comes last
+    return {n.pk: last_of_product[n.product_id] for n in notices if n.product_id in last_of_product}
 
 
 def progress(order: Any, *, today: dt.date | None = None) -> Progress:

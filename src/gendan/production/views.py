@@ -13,7 +13,7 @@ from gendan.catalog.models import Product
 from gendan.core import audit
 from gendan.core.exceptions import GendanError
 from gendan.core.pages import apply_errors, error_text, list_page, perm_required
-from gendan.production import services
+from gendan.production import selectors, services
 from gendan.production.choices import NOTICE_STATUS_COLORS, NoticeStatus
 from gendan.production.forms import CapacityCheckForm, NoticeFilterForm
 from gendan.production.models import PlanLoad, ProductionNotice
@@ -115,17 +115,8 @@ def notice_add(request: HttpRequest, line_id: int) -> HttpResponse:
 @perm_required("production.view_productionnotice")
 def notice_list(request: HttpRequest) -> HttpResponse:
     form = NoticeFilterForm(request.GET or None)
-    qs = ProductionNotice.objects.select_related("order__customer", "product").order_by("-created_at", "-id")
-    if form.is_valid():
-        if form.cleaned_data.get("status"):
-            qs = qs.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data.get("q"):
-            q = form.cleaned_data["q"].strip()
-            qs = (
-                qs.filter(number__icontains=q)
-                | qs.filter(order__number__icontains=q)
-                | qs.filter(product__code__icontains=q)
-            )
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.notice_list(q=filters.get("q") or "", status=filters.get("status") or "")
     return list_page(request, "production/notice_list.html", filter_form=form, qs=qs, colors=NOTICE_STATUS_COLORS)
 
 
@@ -213,8 +204,6 @@ def load_chart(request: HttpRequest) -> HttpResponse:
     """The plan's load per work centre and day against capacity, six weeks from a start date (default today)."""
     import datetime as dt
 
-    from gendan.catalog.models import WorkCentre
-    from gendan.catalog.selectors import day_capacity
     from gendan.core import clock
     from gendan.production import charts
 
@@ -223,18 +212,8 @@ def load_chart(request: HttpRequest) -> HttpResponse:
     except ValueError:
         start = clock.today()
     weeks = 6
-    days = [start + dt.timedelta(days=i) for i in range(7 * weeks)]
-    kind_rank = {"line": 0, "workshop": 1, "factory": 2}  # in-house first, subcontract factories last
-    centres = sorted(
-        WorkCentre.objects.filter(is_active=True).values_list("pk", "code", "name", "kind"),
-        key=lambda c: (kind_rank.get(c[3], 9), c[1]),
-    )
-    centres = [(pk, code, name) for pk, code, name, _kind in centres]
-    ids = [pk for pk, _code, _name in centres]
-    load = services.planned_load(ids, days[0], days[-1], due_date=None)
-    capacity = day_capacity(ids, days[0], days[-1])
-    over = sum(1 for key, amount in load.items() if amount > capacity.get(key, 0))
-    chart = charts.load_svg([(pk, f"{code} {name}"[:22]) for pk, code, name in centres], days, load, capacity)
+    data = selectors.load_chart_data(start, 7 * weeks)
+    chart = charts.load_svg(data["centres"], data["days"], data["load"], data["capacity"])
     return render(
         request,
         "production/load.html",
@@ -243,7 +222,7 @@ def load_chart(request: HttpRequest) -> HttpResponse:
             "start": start,
             "previous": start - dt.timedelta(days=7 * weeks),
             "next": start + dt.timedelta(days=7 * weeks),
-            "over": over,
+            "over": data["over"],
         },
     )
 
@@ -253,10 +232,9 @@ def report_grid(request: HttpRequest) -> HttpResponse:
     """A work centre's daily report for a day (生产日报表): one row per released notice passing it, entered at once."""
     import datetime as dt
 
-    from gendan.catalog.models import RoutingStep, WorkCentre
+    from gendan.catalog.models import WorkCentre
     from gendan.core import clock
     from gendan.production.choices import VarianceReason
-    from gendan.production.models import DailyReport
 
     centres = list(WorkCentre.objects.filter(is_active=True).order_by("code"))
     try:
@@ -268,18 +246,7 @@ def report_grid(request: HttpRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     errors: dict[str, str] = {}
     if centre is not None:
-        products = RoutingStep.objects.filter(work_centre=centre).values_list("product_id", flat=True)
-        notices = list(
-            ProductionNotice.objects.filter(status=NoticeStatus.RELEASED, product_id__in=products)
-            .select_related("order", "product")
-            .order_by("due_date", "pk")
-        )
-        existing = {
-            r.notice_id: r for r in DailyReport.objects.filter(date=day, work_centre=centre, notice__in=notices)
-        }
-        for n in notices:
-            planned, actual = services._cumulative(n.pk, centre.pk, day)
-            rows.append({"notice": n, "report": existing.get(n.pk), "planned_cum": planned, "actual_cum": actual})
+        rows = selectors.report_grid_rows(centre, day)
         if request.method == "POST":
             items = []
             for row in rows:
@@ -372,14 +339,9 @@ def variances(request: HttpRequest) -> HttpResponse:
 @perm_required("production.view_anomaly")
 def anomaly_list(request: HttpRequest) -> HttpResponse:
     from gendan.production.choices import SEVERITY_COLORS
-    from gendan.production.models import Anomaly
 
     show = request.GET.get("show", "open")
-    qs = Anomaly.objects.select_related("order__customer", "owner", "work_centre")
-    if show == "open":
-        qs = qs.filter(closed_at__isnull=True)
-    elif show == "mine":
-        qs = qs.filter(closed_at__isnull=True, owner=request.user)
+    qs = selectors.anomaly_list(show=show, user=request.user)
     return list_page(
         request,
         "production/anomaly_list.html",
