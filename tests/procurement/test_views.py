@@ -150,3 +150,11 @@ def test_the_buyer_chases_late_lines_and_the_day_before_each_promise(world, conf
     assert late[0].object_id == fab.pk
     assert late[0].days_late > 0
     assert "late" in late[0].reason
+
+
+def test_from_requirements_never_redirects_off_site(world, confirmed, page_as):
+    order = confirmed(quantity=10)
+    client = page_as(world.buyer)
+    client.post("/purchasing/from-requirements/", {"order_ids": [order.pk]})
+    again = client.post("/purchasing/from-requirements/", {"order_ids": [order.pk], "next": "//evil.example/x"})
+    assert again["Location"] == "/purchasing/requirements/"  # nothing left to buy: back, but never off site

@@ -49,6 +49,46 @@ def requirements_of(order: Order) -> list[MaterialRequirement]:
     )
 
 
+def requirements_to_buy(q: str = "") -> QuerySet[MaterialRequirement]:
+    """Every order's materials still to buy, by need-by date (searched by order, material or supplier code)."""
+    rows = (
+        MaterialRequirement.objects.filter(to_buy_qty__gt=0)
+        .select_related("order__customer", "material__default_supplier")
+        .order_by("need_by_date", "order__number", "material__code")
+    )
+    if q:
+        rows = rows.filter(
+            Q(order__number__icontains=q)
+            | Q(material__code__icontains=q)
+            | Q(material__default_supplier__code__icontains=q)
+        )
+    return rows
+
+
+def waiting_by_line(po: PurchaseOrder) -> dict[int, Decimal]:
+    """What each line of the PO has received that still waits for inspection (one query)."""
+    return dict(
+        ReceiptLine.objects.filter(po_line__purchase_order=po, inspection__status=InspectionStatus.PENDING)
+        .order_by()
+        .values("po_line_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("po_line_id", "total")
+    )
+
+
+def lines_with_state(po: PurchaseOrder, today: dt.date) -> list[PurchaseOrderLine]:
+    """The PO's lines with what the pages show of each: late (owed past its promised or required date), worth a
+    delay cause, and still expected (less what was accepted and what waits for inspection)."""
+    waiting = waiting_by_line(po)
+    lines = list(po.lines.all())
+    for line in lines:
+        line.waiting_qty = waiting.get(line.pk, Decimal(0))
+        line.still = max(line.expected_qty - line.accepted_qty - line.waiting_qty, Decimal(0))
+        line.is_late = line.still > 0 and po.status in WITH_SUPPLIER and line.due_date < today
+        line.may_be_late = bool(line.delay_cause) or line.is_late or line.is_late_against_need
+    return lines
+
+
 def last_run(order: Order) -> RequirementRun | None:
     return RequirementRun.objects.filter(order=order).select_related("by").first()
 

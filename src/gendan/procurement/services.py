@@ -61,6 +61,7 @@ from gendan.procurement.models import (
     SupplierShipment,
     SupplierShipmentLine,
 )
+from gendan.procurement.selectors import waiting_by_line
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order, OrderLine
 
@@ -1079,20 +1080,13 @@ def declare_shipment(
 # ---- receiving and incoming inspection ---------------------------------------------------------------------------
 
 
-def _pending_qty(line: PurchaseOrderLine) -> Decimal:
-    """Received but not yet inspected."""
-    waiting = ReceiptLine.objects.filter(po_line=line, inspection__status=InspectionStatus.PENDING).aggregate(
-        total=Sum("quantity")
-    )["total"]
-    return waiting or ZERO
-
-
 def _refresh_status(po: PurchaseOrder, *, by: User | None) -> None:
     """Received when every line has what is expected accepted or waiting for inspection; else partially received."""
     lines = list(po.lines.all())
     if not any(line.received_qty for line in lines) or po.status in (PoStatus.CLOSED, PoStatus.CANCELLED):
         return
-    complete = all(line.accepted_qty + _pending_qty(line) >= line.expected_qty for line in lines)
+    waiting = waiting_by_line(po)
+    complete = all(line.accepted_qty + waiting.get(line.pk, ZERO) >= line.expected_qty for line in lines)
     target = PoStatus.RECEIVED if complete else PoStatus.PARTIALLY_RECEIVED
     if target != po.status:
         _move(po, target, by=by)
@@ -1123,7 +1117,8 @@ def receive(*, po: PurchaseOrder, by: User, data: dict[str, Any]) -> Receipt:
         shipment = SupplierShipment.objects.filter(pk=data["shipment_id"], purchase_order=locked).first()
         if shipment is None:
             raise ValidationError({"shipment_id": _("This purchase order has no such shipment.")})
-    lines = {line.pk: line for line in locked.lines.select_related("material").select_for_update()}
+    lines = {line.pk: line for line in locked.lines.select_related("material").select_for_update(of=("self",))}
+    waiting = waiting_by_line(locked)
     items, errors = [], {}
     for index, item in enumerate(data.get("lines") or [], start=1):
         line = lines.get(int(item["line_id"])) if str(item.get("line_id") or "").isdigit() else None
@@ -1147,7 +1142,7 @@ def receive(*, po: PurchaseOrder, by: User, data: dict[str, Any]) -> Receipt:
             if amount < 0:
                 errors[f"lines.{index}.quantity"] = _("Enter a quantity greater than zero.")
             continue
-        still = max(line.expected_qty - line.accepted_qty - _pending_qty(line), ZERO)
+        still = max(line.expected_qty - line.accepted_qty - waiting.get(line.pk, ZERO), ZERO)
         ceiling = (still * (1 + OVER_DELIVERY)).quantize(QTY) if still else ZERO
         if amount > ceiling:
             errors[f"lines.{index}.quantity"] = _(

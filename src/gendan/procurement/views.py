@@ -1,17 +1,16 @@
 """Purchasing pages: requirements to buy, purchase orders and their actions, receiving, incoming inspection, the
 order page's materials section, and the supplier's own page behind its link."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +35,7 @@ from gendan.procurement.forms import (
     PoLineFormSet,
     ReceiptHeaderForm,
 )
-from gendan.procurement.models import MaterialRequirement, PurchaseOrder, PurchaseOrderLine
+from gendan.procurement.models import PurchaseOrder, PurchaseOrderLine
 from gendan.sales.models import Order
 from gendan.sales.selectors import get_order
 
@@ -101,9 +100,11 @@ def from_requirements(request: HttpRequest) -> HttpResponse:
     """Draft POs for the chosen orders' shortages (the order page's button, or the requirements list's boxes)."""
     ids = [int(v) for v in request.POST.getlist("order_ids") if v.isdigit()]
     result = _run(request, lambda: services.create_from_requirements(by=request.user, order_ids=ids))
-    back = request.POST.get("next") or reverse("procurement:requirements")
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("procurement:requirements")
     if result is None:
-        return redirect(back if back.startswith("/") else reverse("procurement:requirements"))
+        return redirect(back)
     pos, notes = result
     messages.success(
         request,
@@ -120,17 +121,7 @@ def from_requirements(request: HttpRequest) -> HttpResponse:
 def requirements(request: HttpRequest) -> HttpResponse:
     """Every order's materials still to buy (物料需求), by need-by date, to turn into purchase orders."""
     q = (request.GET.get("q") or "").strip()
-    rows = (
-        MaterialRequirement.objects.filter(to_buy_qty__gt=0)
-        .select_related("order__customer", "material__default_supplier")
-        .order_by("need_by_date", "order__number", "material__code")
-    )
-    if q:
-        rows = rows.filter(
-            Q(order__number__icontains=q)
-            | Q(material__code__icontains=q)
-            | Q(material__default_supplier__code__icontains=q)
-        )
+    rows = selectors.requirements_to_buy(q)
     return list_page(
         request,
         "procurement/requirements.html",
@@ -185,11 +176,7 @@ def po_detail(request: HttpRequest, po_id: int) -> HttpResponse:
     po = _po_or_404(po_id)
     live = selectors.live_link(po)
     today = clock.today()
-    lines = list(po.lines.all())
-    for line in lines:
-        line.is_late = line.open_qty > 0 and po.status in WITH_SUPPLIER and line.due_date < today
-        # a cause is asked of lines that are or were late: past due, promised after the need, or received late
-        line.may_be_late = bool(line.delay_cause) or line.is_late or line.is_late_against_need
+    lines = selectors.lines_with_state(po, today)
     return render(
         request,
         "procurement/po_detail.html",
@@ -408,15 +395,8 @@ def po_edit(request: HttpRequest, po_id: int) -> HttpResponse:
 @perm_required("procurement.add_receipt")
 def receive(request: HttpRequest, po_id: int) -> HttpResponse:
     po = _po_or_404(po_id)
-    lines = list(po.lines.all())
-    pending = dict(
-        selectors.inspections()
-        .filter(receipt_line__po_line__purchase_order=po)
-        .values_list("receipt_line__po_line")
-        .annotate(total=Sum("receipt_line__quantity"))
-    )
+    lines = selectors.lines_with_state(po, clock.today())
     for line in lines:
-        line.still = max(line.expected_qty - line.accepted_qty - pending.get(line.pk, Decimal(0)), Decimal(0))
         line.posted_qty = request.POST.get(f"qty-{line.pk}", "")
     default_location = Location.objects.filter(warehouse=po.ship_to, is_active=True).order_by("code").first()
     form = ReceiptHeaderForm(
