@@ -194,3 +194,18 @@ def test_the_grid_reads_a_bounded_number_of_queries(
     with django_assert_max_num_queries(14):
         page = client.get(url).content.decode()
     assert page.count("data-notice=") == 4
+
+
+def test_the_variance_pareto_and_the_plan_load_through_the_api(plant, released, api_as):
+    notice, planner = released
+    report(plant, notice, planner, 1, 100, variance_reason="staff")
+    client = api_as(planner)
+    with clock.frozen(day(2)):
+        pareto = client.get("/variance-reasons").json()
+        backwards = client.get("/variance-reasons", **{"from": day(2).isoformat(), "to": day(0).isoformat()})
+        load = client.get("/plan-load", days=7).json()
+    assert pareto["rows"][0]["cause"] == "staff"
+    assert backwards.status_code == 422
+    sewing = [r for r in load["rows"] if r["work_centre_id"] == plant.sewing.pk and r["load"] != "0"]
+    assert sewing
+    assert load["over"] == 0

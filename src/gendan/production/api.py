@@ -1,6 +1,7 @@
 """Production API: the capacity check, for a what-if quantity or an existing order."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -284,3 +285,50 @@ def anomaly_close(request: HttpRequest, anomaly_id: int, data: CloseIn):
     require_perm(request, "production.change_anomaly")
     services.close_anomaly(anomaly=_anomaly(anomaly_id), by=request.user, resolution=data.resolution)
     return anomaly_dict(_anomaly(anomaly_id))
+
+
+# ---- reports: variance reasons and the load of the plan ------------------------------------------------------------
+
+
+@router.get("/variance-reasons", response=dict)
+def variance_reasons(
+    request: HttpRequest,
+    date_from: dt.date | None = Query(None, alias="from"),
+    date_to: dt.date | None = Query(None, alias="to"),
+    work_centre_id: int | None = None,
+):
+    """The Pareto of variance reasons given in daily reports over the period (default the last 90 days): `rows`
+    [{cause, cause_label, lines (reports), pct, cumulative_pct}], `by_centre` and `total`."""
+    from gendan.core import clock
+    from gendan.core.exceptions import ValidationError
+    from gendan.production.selectors import variance_pareto
+
+    require_perm(request, "production.view_dailyreport")
+    date_to = date_to or clock.today()
+    date_from = date_from or date_to - dt.timedelta(days=90)
+    if date_from > date_to:
+        raise ValidationError({"from": _("The period starts after it ends.")})
+    return variance_pareto(date_from, date_to, work_centre_id=work_centre_id)
+
+
+@router.get("/plan-load", response=dict)
+def plan_load(
+    request: HttpRequest, date_from: dt.date | None = Query(None, alias="from"), days: int = Query(42, ge=1, le=366)
+):
+    """The plan's load against capacity per work centre and day: `rows` [{work_centre_id, date, load, capacity,
+    over}] for the days that have either, and `over` (how many are planned over capacity)."""
+    from gendan.core import clock
+    from gendan.production.selectors import load_chart_data
+
+    require_perm(request, "production.view_planload")
+    data = load_chart_data(date_from or clock.today(), days)
+    rows = []
+    for pk, _label in data["centres"]:
+        for day in data["days"]:
+            load = data["load"].get((pk, day), Decimal(0))
+            capacity = data["capacity"].get((pk, day), Decimal(0))
+            if load or capacity:
+                rows.append(
+                    {"work_centre_id": pk, "date": day, "load": load, "capacity": capacity, "over": load > capacity}
+                )
+    return {"rows": rows, "over": data["over"]}
