@@ -189,7 +189,7 @@ def test_the_grid_reads_a_bounded_number_of_queries(
             by=planner,
         )
     client = page_as(planner)
-    url = f"/production/reports/?work_centre={plant.sewing.pk}&date={day(0).isoformat()}"
+    url = f"/production/reports/?work_centre={plant.sewing.pk}&date={day(4).isoformat()}"  # all four at work by then
     client.get(url)  # warm the session and the permission cache
     with django_assert_max_num_queries(14):
         page = client.get(url).content.decode()
@@ -209,3 +209,16 @@ def test_the_variance_pareto_and_the_plan_load_through_the_api(plant, released, 
     sewing = [r for r in load["rows"] if r["work_centre_id"] == plant.sewing.pk and r["load"] != "0"]
     assert sewing
     assert load["over"] == 0
+
+
+def test_the_grid_shows_the_notices_at_work_around_the_day(plant, merchandiser, manager, released, page_as):
+    notice, planner = released
+    later = services.create_notice(order_line=confirmed_line(plant, merchandiser, manager, 100, day(60)), by=planner)
+    services.release_notice(notice=later, by=planner)
+    far = services.create_notice(order_line=confirmed_line(plant, merchandiser, manager, 9000, day(90)), by=planner)
+    services.release_notice(notice=far, by=planner)
+    far.refresh_from_db()
+    page = page_as(planner).get(f"/production/reports/?work_centre={plant.sewing.pk}&date={day(1).isoformat()}")
+    html = page.content.decode()
+    assert f'data-notice="{notice.number}"' in html
+    assert f'data-notice="{far.number}"' not in html  # planned at sewing only from {far.planned_start}

@@ -114,11 +114,20 @@ def planned_load(
     }
 
 
+GRID_DAYS_BACK = 14
+
+
 def report_grid_rows(work_centre: WorkCentre, day: dt.date) -> list[dict[str, Any]]:
-    """The rows of a work centre's daily report: each released notice passing it, with its planned and actual
-    cumulative output there up to `day` and the report already entered that day (four queries in all)."""
+    """The rows of a work centre's daily report: each released notice at work there around `day`, with its planned
+    and actual cumulative output there up to `day` and the report already entered that day (four queries)."""
+    # the notices at work here around the day: planned here within the last two weeks up to the day after, or
+    # reported here in that window (a line sees its running orders, not the whole register)
+    window = (day - dt.timedelta(days=GRID_DAYS_BACK), day + dt.timedelta(days=1))
+    active = Q(loads__work_centre=work_centre, loads__date__range=window) | Q(
+        reports__work_centre=work_centre, reports__date__range=window
+    )
     notices = list(
-        ProductionNotice.objects.filter(status=NoticeStatus.RELEASED, product__routing__work_centre=work_centre)
+        ProductionNotice.objects.filter(active, status=NoticeStatus.RELEASED)
         .select_related("order", "product")
         .distinct()
         .order_by("due_date", "pk")
