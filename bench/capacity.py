@@ -8,7 +8,15 @@ and due dates (about a third cannot be met, so the measures are computed too) an
 the same for `POST /api/v1/capacity-check` through Django's test client. Target: under 50 ms median. Asserts no
 timing.
 
+Part two, the plan-progress tracking table (生产计划进度跟踪表) of every order in production: 2,000 orders in
+production with released notices (a fifth of them two), a two-operation plan each, and 90 working days of daily
+reports (the last operation every day, the first one every other day: ~1.5 report rows per notice and day), built
+with bulk_create. It times `tracking_table()` for every order, the tracking page's first page through Django's test
+client, and `progress(order)` of single orders among them (median and p95). Part one's notices are cancelled first,
+so the table holds part two's orders only.
+
 Usage: .venv/bin/python bench/capacity.py [--centres 30] [--notices 1000] [--checks 200] [--seed 5]
+       [--orders 2000] [--days 90] [--runs 7] [--skip-capacity] [--skip-tracking]
 (DATABASE_URL=postgres://... for PostgreSQL: a throwaway test database on that server)
 """
 
@@ -17,7 +25,9 @@ import datetime as dt
 import random
 import statistics
 import time
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from benchdb import throwaway_database
 
@@ -200,6 +210,243 @@ def run(args: argparse.Namespace) -> None:
     )
 
 
+# ---- part two: the plan-progress tracking table of every order in production -------------------------------------
+
+
+def build_tracking(args: argparse.Namespace) -> dict:
+    """2,000 orders in production, a released notice each (a fifth two), two operations planned on the working days
+    from 90 working days ago to their planned finish, and a daily report of each working day so far."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    from gendan.catalog.models import Product, RoutingStep, WorkCentre
+    from gendan.core import clock
+    from gendan.core.calendar import company_calendar
+    from gendan.core.choices import Role
+    from gendan.core.models import User
+    from gendan.partners.models import Customer
+    from gendan.production.models import DailyReport, PlanLoad, ProductionNotice
+    from gendan.sales.choices import OrderStatus
+    from gendan.sales.models import Order
+
+    rng = random.Random(args.seed + 2)
+    today = clock.today()
+    now = clock.now()
+    calendar = company_calendar()
+    first_day = calendar.add(today, -(args.days - 1))  # the first of the days reported so far
+    counts = {"loads": 0, "reports": 0}
+    with transaction.atomic():
+        ProductionNotice.objects.filter(status="released").update(status="cancelled")  # part one's plan
+        users = User.objects.bulk_create(
+            [User(username=f"trk_mer{i}", password=make_password(None)) for i in range(10)]
+        )
+        planner = User.objects.create(username="trk_pmc", password=make_password(None))
+        planner.groups.add(Group.objects.get(name=Role.PLANNER))
+        customers = Customer.objects.bulk_create(
+            [Customer(code=f"TC{i:03d}", name=f"跟踪客户{i}", country="US", currency="USD") for i in range(50)]
+        )
+        cutting = WorkCentre.objects.bulk_create(
+            [WorkCentre(code=f"TCUT{i}", name=f"裁床{i}", daily_capacity=Decimal(16)) for i in range(4)]
+        )
+        sewing = WorkCentre.objects.bulk_create(
+            [WorkCentre(code=f"TSEW{i:02d}", name=f"车缝{i}线", daily_capacity=Decimal(20)) for i in range(12)]
+        )
+        products = Product.objects.bulk_create(
+            [Product(code=f"TP{i:03d}", name=f"跟踪产品{i}", unit="pcs") for i in range(100)]
+        )
+        steps = []
+        for product in products:
+            steps.append(
+                RoutingStep(
+                    product=product,
+                    position=1,
+                    name="裁",
+                    work_centre=rng.choice(cutting),
+                    minutes_per_unit=Decimal("0.5"),
+                )
+            )
+            steps.append(
+                RoutingStep(
+                    product=product, position=2, name="车", work_centre=rng.choice(sewing), minutes_per_unit=Decimal(2)
+                )
+            )
+        RoutingStep.objects.bulk_create(steps)
+        route = {s.product_id: [] for s in steps}
+        for step in steps:
+            route[step.product_id].append(step.work_centre_id)
+        orders = Order.objects.bulk_create(
+            [
+                Order(
+                    number=f"TRK-{i:05d}",
+                    customer=rng.choice(customers),
+                    order_date=first_day - dt.timedelta(days=30),
+                    currency="USD",
+                    incoterm="FOB",
+                    ex_factory_date=today,  # set below from the plan
+                    merchandiser=rng.choice(users),
+                    status=OrderStatus.IN_PRODUCTION,
+                )
+                for i in range(args.orders)
+            ],
+            batch_size=1000,
+        )
+        notices = []
+        for order in orders:
+            for _line in range(2 if rng.random() < 0.2 else 1):
+                span = rng.randint(args.days + 10, args.days + 50)  # working days of the plan
+                notices.append(
+                    ProductionNotice(
+                        number=f"PN-T{len(notices):06d}",
+                        order=order,
+                        product=rng.choice(products),
+                        quantity=Decimal(rng.choice([40, 60, 100, 150]) * span),
+                        due_date=today,
+                        status="released",
+                        planned_start=first_day,
+                        planned_finish=calendar.add(first_day, span - 1),
+                    )
+                )
+        ProductionNotice.objects.bulk_create(notices, batch_size=1000)
+        finish: dict[int, dt.date] = {}
+        loads, reports = [], []
+        for notice in notices:
+            days = [first_day]
+            while days[-1] < notice.planned_finish:
+                days.append(calendar.add(days[-1], 1))
+            per_day = (notice.quantity / len(days)).quantize(Decimal("0.001"))
+            pace = rng.choice([0.7, 0.85, 0.95, 1.0, 1.0, 1.05])  # some lines run behind their plan
+            first_wc, last_wc = route[notice.product_id]
+            for day in days:
+                for position, wc in ((1, first_wc), (2, last_wc)):
+                    loads.append(
+                        PlanLoad(
+                            notice=notice,
+                            position=position,
+                            work_centre_id=wc,
+                            date=day,
+                            load=Decimal(8),
+                            quantity=per_day,
+                            due_date=notice.due_date,
+                        )
+                    )
+                if day > today:
+                    continue
+                good = (per_day * Decimal(str(pace * rng.uniform(0.85, 1.15)))).quantize(Decimal(1))
+                centres = [(last_wc, good)] + ([(first_wc, per_day)] if day.toordinal() % 2 else [])
+                for wc, qty in centres:
+                    reports.append(
+                        DailyReport(
+                            date=day,
+                            work_centre_id=wc,
+                            notice=notice,
+                            order_id=notice.order_id,
+                            good_qty=qty,
+                            defect_qty=(qty * Decimal("0.02")).quantize(Decimal(1)),
+                            scrap_qty=(qty * Decimal("0.005")).quantize(Decimal(1)),
+                            hours=Decimal(8),
+                            headcount=12,
+                            reported_by="bench",
+                            created_at=now,
+                        )
+                    )
+            finish[notice.order_id] = max(finish.get(notice.order_id, days[-1]), days[-1])
+            if len(loads) > 50_000:
+                PlanLoad.objects.bulk_create(loads, batch_size=5000)
+                counts["loads"] += len(loads)
+                loads = []
+            if len(reports) > 50_000:
+                DailyReport.objects.bulk_create(reports, batch_size=5000)
+                counts["reports"] += len(reports)
+                reports = []
+        PlanLoad.objects.bulk_create(loads, batch_size=5000)
+        DailyReport.objects.bulk_create(reports, batch_size=5000)
+        counts["loads"] += len(loads)
+        counts["reports"] += len(reports)
+        for order in orders:  # the committed ex-factory date: a few days either side of the plan's finish
+            order.ex_factory_date = finish[order.pk] + dt.timedelta(days=rng.randint(-5, 20))
+        Order.objects.bulk_update(orders, ["ex_factory_date"], batch_size=1000)
+    return {"orders": orders, "notices": len(notices), "planner": planner, **counts}
+
+
+def run_tracking(args: argparse.Namespace) -> None:
+    from django.db import connection, reset_queries
+    from django.test import Client, override_settings
+
+    from gendan.production import services
+    from gendan.production.selectors import tracking_table
+
+    t0 = time.perf_counter()
+    world = build_tracking(args)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(
+        f"setup: {len(world['orders'])} orders in production, {world['notices']} released notices, "
+        f"{world['loads']} planned loads, {world['reports']} daily report rows ({args.days} working days) "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
+
+    def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+        result, times = None, []
+        for _ in range(runs):
+            t = time.perf_counter()
+            result = fn()
+            times.append((time.perf_counter() - t) * 1000)
+        return times, result
+
+    def figures(times: list[float], places: int = 0) -> str:
+        return f"median {statistics.median(times):.{places}f} ms, p95 {percentile(times, 0.95):.{places}f} ms"
+
+    from django.conf import settings
+
+    settings.DEBUG = True  # count the statements of one call
+    reset_queries()
+    rows = tracking_table()
+    statements = len(connection.queries)
+    settings.DEBUG = False
+    late = sum(1 for r in rows if r.is_forecast_late or r.is_stalled)
+    behind = sum(1 for r in rows if r.is_behind)
+    table, _rows = timed(tracking_table, args.runs)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        cProfile.runctx("tracking_table()", globals(), {"tracking_table": tracking_table}, "/tmp/tracking.prof")
+        pstats.Stats("/tmp/tracking.prof").sort_stats("cumulative").print_stats(25)
+        settings.DEBUG = True
+        reset_queries()
+        tracking_table()
+        for query in connection.queries:
+            print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql'][:150]}")
+        settings.DEBUG = False
+    print(
+        f"tracking_table() x{args.runs}, {len(rows)} orders ({behind} behind plan, {late} forecast after ex-factory), "
+        f"{statements} queries: {figures(table)}"
+    )
+    # plain static storage: the compressed manifest would need a collectstatic and changes nothing measured
+    plain_static = override_settings(
+        STORAGES=settings.STORAGES
+        | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    )
+    plain_static.enable()
+    client = Client()
+    client.force_login(world["planner"])
+    client.get("/production/tracking/")  # the session and the permission cache
+    page, response = timed(lambda: client.get("/production/tracking/"), args.runs)
+    plain_static.disable()
+    assert response.status_code == 200, response.status_code
+    print(f"GET /production/tracking/ (first page of 50) x{args.runs}: {figures(page)}")
+    rng = random.Random(args.seed + 3)
+    picks = [rng.choice(world["orders"]) for _ in range(50)]
+    single = []
+    for order in picks:
+        t = time.perf_counter()
+        services.progress(order)
+        single.append((time.perf_counter() - t) * 1000)
+    print(f"progress(order) x{len(picks)}, one order among them: {figures(single, 1)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--centres", type=int, default=30)
@@ -207,10 +454,19 @@ def main() -> None:
     ap.add_argument("--notices", type=int, default=1000)
     ap.add_argument("--checks", type=int, default=200)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--orders", type=int, default=2000, help="part two: orders in production")
+    ap.add_argument("--days", type=int, default=90, help="part two: working days of daily reports per notice")
+    ap.add_argument("--runs", type=int, default=7, help="part two: timed runs of the table and of the page")
+    ap.add_argument("--skip-capacity", action="store_true", help="skip part one (the capacity check)")
+    ap.add_argument("--skip-tracking", action="store_true", help="skip part two (the tracking table)")
+    ap.add_argument("--profile", action="store_true", help="part two: profile one tracking_table()")
     args = ap.parse_args()
     with throwaway_database("capacity") as where:
         print(f"database: {where}")
-        run(args)
+        if not args.skip_capacity:
+            run(args)
+        if not args.skip_tracking:
+            run_tracking(args)
 
 
 if __name__ == "__main__":

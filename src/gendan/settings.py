@@ -216,6 +216,7 @@ GENDAN_SCORECARD_WEIGHTS = os.environ.get(
     "GENDAN_SCORECARD_WEIGHTS", "time:35,quality:30,quantity:15,price:10,place:10"
 )
 GENDAN_PRODUCTION_TOLERANCE = os.environ.get("GENDAN_PRODUCTION_TOLERANCE", "5")  # % behind plan that needs a reason
+GENDAN_FACTORY_LINK_DAYS = int(os.environ.get("GENDAN_FACTORY_LINK_DAYS", "60"))  # factory report links expire after
 GENDAN_PAGE_SIZE = 50
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -18,6 +18,7 @@ urlpatterns = [
     path("purchasing/", include("gendan.procurement.urls")),
     path("production/", include("gendan.production.urls")),
     path("s/", include("gendan.procurement.supplier_urls")),
+    path("f/", include("gendan.production.factory_urls")),
 ]
 
 if settings.DEBUG:

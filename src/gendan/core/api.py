@@ -124,6 +124,6 @@ def link_revoke(request: HttpRequest, link_id: int):
     link = ExternalLink.objects.select_related("content_type").filter(pk=link_id).first()
     if link is None:
         raise NotFound(_("There is no link %(id)s.") % {"id": link_id})
-    require_perm(request, f"{link.content_type.app_label}.change_{link.content_type.model}")
+    require_perm(request, links.permission_for(link))
     links.revoke(link=link, by=request.user)
     return {"id": link.pk, "revoked_at": link.revoked_at}

@@ -30,6 +30,20 @@ class LinkInvalid(GendanError):
     code = "link_invalid"
 
 
+_purpose_perms: dict[str, str] = {}
+
+
+def register_purpose(purpose: str, perm: str) -> None:
+    """Say which permission manages the links of `purpose` (default: the right to change the object shown)."""
+    _purpose_perms[purpose] = perm
+
+
+def permission_for(link: ExternalLink) -> str:
+    """The permission needed to withdraw `link`."""
+    ct = link.content_type
+    return _purpose_perms.get(link.purpose, f"{ct.app_label}.change_{ct.model}")
+
+
 def _signer() -> signing.Signer:
     return signing.Signer(salt=SALT)
 

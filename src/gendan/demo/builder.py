@@ -56,8 +56,9 @@ from gendan.procurement.models import (
     ReceiptLine,
 )
 from gendan.production import services as production_services
+from gendan.production import subcontracting
 from gendan.production.choices import MeasureKind
-from gendan.production.models import ProductionNotice
+from gendan.production.models import DailyReport, PlanLoad, ProductionNotice, SubcontractOrder
 from gendan.sales import services as sales_services
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order, OrderLine, ReviewItem
@@ -1011,6 +1012,121 @@ class DemoBuilder:
             f"{len(drafts)} drafts"
         )
 
+    def _outsource(self, day: dt.date) -> list[SubcontractOrder]:
+        """On go-live the planner sends the sewing of the largest released notice of each factory's product family
+        out: half its quantity, back two working days before the notice is due."""
+        planner, calendar = self.users["planner"], self.calendar
+        sent = []
+        for factory in WorkCentre.objects.filter(kind="factory").order_by("code"):
+            notice = (
+                ProductionNotice.objects.filter(status="released", product__category=factory.product_family)
+                .order_by("-quantity", "pk")
+                .first()
+            )
+            if notice is None:
+                continue
+            sewing = notice.product.routing.get(position=2)
+            due = max(calendar.add(day, 3), min(calendar.add(day, 8), calendar.add(notice.due_date, -2)))
+            with self.at(day), transaction.atomic():
+                sc = subcontracting.create_subcontract(
+                    by=planner,
+                    data={
+                        "notice_id": notice.pk,
+                        "factory_id": factory.pk,
+                        "first_position": sewing.position,
+                        "last_position": sewing.position,
+                        "quantity": (notice.quantity / 2).to_integral_value(),
+                        "unit_price": data.SUBCONTRACT_PRICES.get(factory.code, "2.80"),
+                        "due_date": due,
+                        "notes": data.SUBCONTRACT_NOTE,
+                    },
+                )
+                try:
+                    sent.append(subcontracting.send_subcontract(sc=sc, by=planner))
+                except ValidationError:  # the factory is full by then: the draft waits for a new date
+                    continue
+        return sent
+
+    def _report(
+        self, centre: WorkCentre, items: list[dict], *, planner: User, link: object, day: dt.date, rng: random.Random
+    ) -> int:
+        """Send a work centre's day; the rows that fell behind plan over the days get their cause, as the line
+        would be asked."""
+        for _attempt in range(2):
+            try:
+                with self.at(day), transaction.atomic():
+                    if link is not None and centre.pk == link.object_id:  # the factory reports through its link
+                        return len(subcontracting.record_factory_reports(factory=centre, link=link, items=items))
+                    return len(production_services.record_reports(by=planner, items=items))
+            except ValidationError as exc:
+                for key in exc.errors:
+                    parts = key.split(".")
+                    item = items[int(parts[1]) - 1] if len(parts) > 2 else items[0]
+                    item["variance_reason"] = rng.choice(data.VARIANCE_REASONS)
+                    item["note"] = rng.choice(data.VARIANCE_NOTES)
+        raise RuntimeError(f"the demo's reports of {centre.code} on {day} are refused")
+
+    def build_shop_floor(self) -> None:
+        """The daily reports since go-live: each line and workshop reports what it made of the day's plan — mostly
+        on plan, some days short with the cause — and the factories report the work sent out to them."""
+        planner, calendar, rng = self.users["planner"], self.calendar, random.Random(7)
+        go_live = calendar.add(self.today, -data.PLANNING_SINCE_WORKING_DAYS)
+        if not ProductionNotice.objects.filter(status="released").exists():
+            return
+        sent = self._outsource(go_live)
+        factory_link = None
+        for sc in sent[:1]:
+            with self.at(go_live):
+                factory_link, _token = subcontracting.create_factory_link(factory=sc.factory, by=planner)
+        reports = 0
+        day = go_live
+        while day < self.today:
+            if not calendar.is_working_day(day):
+                day += dt.timedelta(days=1)
+                continue
+            planned: dict[int, list[tuple[PlanLoad, Decimal]]] = defaultdict(list)
+            for load in PlanLoad.objects.filter(date=day, notice__status="released").select_related("work_centre"):
+                planned[load.work_centre_id].append((load, load.quantity))
+            for _centre_id, loads in sorted(planned.items()):
+                items = []
+                for load, quantity in loads:
+                    slow = rng.random() < data.SLOW_DAY_SHARE
+                    share = Decimal(rng.choice(data.SLOW_DAY_OUTPUT if slow else data.NORMAL_DAY_OUTPUT))
+                    good = (quantity * share).to_integral_value(rounding=ROUND_DOWN)
+                    defects = (good * Decimal(rng.choice(data.DEFECT_RATES))).to_integral_value(rounding=ROUND_DOWN)
+                    hours = load.load if load.work_centre.capacity_unit == "hours" else Decimal(8)
+                    items.append(
+                        {
+                            "date": day,
+                            "work_centre_id": load.work_centre_id,
+                            "notice_id": load.notice_id,
+                            "subcontract_id": load.subcontract_id,
+                            "good_qty": good,
+                            "defect_qty": defects,
+                            "hours": hours,
+                            "headcount": max(2, int(hours / 8 * 12)),
+                            "variance_reason": rng.choice(data.VARIANCE_REASONS) if slow else "",
+                            "note": rng.choice(data.VARIANCE_NOTES) if slow else "",
+                        }
+                    )
+                centre = loads[0][0].work_centre
+                reports += self._report(centre, items, planner=planner, link=factory_link, day=day, rng=rng)
+            day += dt.timedelta(days=1)
+        for sc in sent[:1]:  # the first lot is back, two pieces in a hundred rejected at the inspection
+            back = calendar.add(go_live, 4)
+            made = DailyReport.objects.filter(subcontract=sc).aggregate(total=Sum("good_qty"))["total"] or 0
+            lot = min(made, sc.quantity) * Decimal("0.8")
+            if back < self.today and lot >= 50:
+                lot = lot.to_integral_value(rounding=ROUND_DOWN)
+                rejected = (lot * Decimal("0.02")).to_integral_value(rounding=ROUND_DOWN)
+                with self.at(back), transaction.atomic():
+                    subcontracting.receive(
+                        sc=sc,
+                        by=self.users["qc"],
+                        data={"quantity": lot, "rejected_qty": rejected, "findings": data.SUBCONTRACT_FINDINGS},
+                    )
+        self.log(f"shop floor: {reports} daily reports, {len(sent)} subcontract orders sent")
+
     def build(self) -> None:
         with self.at(self.today - dt.timedelta(days=250)):
             with transaction.atomic():
@@ -1019,6 +1135,7 @@ class DemoBuilder:
                 self.build_catalog()
         self.build_orders()
         self.build_production()
+        self.build_shop_floor()
         # as the nightly runs would: requirements netted, then forecasts, as of today
         procurement_services.rerun_all()
         totals = followup_services.reforecast_orders()

@@ -543,7 +543,19 @@ ISSUE_REASON = "生产领料"
 
 # Production planning moved into Gendan this many working days ago: the planner set up the plant (work centres,
 # routings), registered a production notice for each line of the open orders and released them in due-date order.
-PLANNING_SINCE_WORKING_DAYS = 1
+PLANNING_SINCE_WORKING_DAYS = 6
+
+# The shop floor since go-live: most days a line makes 97–103 % of its plan; about one day in six it falls short
+# (70–90 %) and says why. Defects run at 0–3 % of the good output.
+SLOW_DAY_SHARE = 0.17
+NORMAL_DAY_OUTPUT = ["0.97", "0.98", "1.00", "1.00", "1.01", "1.03"]
+SLOW_DAY_OUTPUT = ["0.70", "0.78", "0.85", "0.90"]
+DEFECT_RATES = ["0", "0.005", "0.01", "0.02", "0.03"]
+VARIANCE_REASONS = ["equipment", "material", "staff", "quality", "upstream", "rush", "equipment", "staff"]
+VARIANCE_NOTES = ["平车断针, 停机 2 小时", "面料晚到半天", "3 人请假", "返工 40 件", "上道工序未完成", "插单: 急单先做"]
+SUBCONTRACT_PRICES = {"WX-HN": "4.50", "WX-TX": "3.20"}  # per piece, sewing only
+SUBCONTRACT_FINDINGS = "跳线、线头未剪净, 退回返修"
+SUBCONTRACT_NOTE = "只做缝制; 裁片由本厂发出, 成品回厂整烫包装。"
 
 # Work centres: (code, name, kind, subcontract supplier, capacity unit, daily capacity, product family, overtime per
 # day). The cutting room has two tables (8 hours each); a sewing line's hours are the line's own (two shifts on the

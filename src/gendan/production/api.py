@@ -6,7 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from gendan.core.apiutils import require_perm
 from gendan.core.exceptions import NotFound
@@ -22,14 +23,24 @@ from gendan.production.schemas import (
     DailyReportIn,
     DailyReportOut,
     DailyReportPage,
+    FactoryLinkOut,
+    FactoryRecordOut,
     NoticeIn,
     NoticeOut,
     NoticePage,
     OrderCheckIn,
     OrderCheckOut,
     ProgressOut,
+    ReasonIn,
     ReleaseIn,
+    SubcontractIn,
+    SubcontractOut,
+    SubcontractPage,
+    SubcontractPatch,
+    SubcontractReceiptIn,
     TextIn,
+    TrackingPage,
+    TrackingSortT,
 )
 from gendan.sales.models import OrderLine
 from gendan.sales.selectors import get_order
@@ -142,6 +153,7 @@ def report_dict(r: DailyReport) -> dict[str, Any]:
         "work_centre": r.work_centre.code,
         "order_id": r.order_id,
         "notice_id": r.notice_id,
+        "subcontract_id": r.subcontract_id,
         "good_qty": r.good_qty,
         "defect_qty": r.defect_qty,
         "scrap_qty": r.scrap_qty,
@@ -332,3 +344,294 @@ def plan_load(
                     {"work_centre_id": pk, "date": day, "load": load, "capacity": capacity, "over": load > capacity}
                 )
     return {"rows": rows, "over": data["over"]}
+
+
+# ---- daily reports imported from Excel -----------------------------------------------------------------------------
+
+
+class ReportImportOut(Schema):
+    recorded: int
+    created: int
+    updated: int
+
+
+class ImportRowErrorOut(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str = "value_error"
+    row: int
+    column: str
+
+
+class ImportErrorsOut(Schema):
+    detail: list[ImportRowErrorOut]
+
+
+@router.post("/daily-reports/import", response={200: ReportImportOut, 422: ImportErrorsOut})
+def report_import(request: HttpRequest, file: File[UploadedFile]):
+    """Import daily reports from an .xlsx made from the page's template (multipart, field `file`): one row per day,
+    work centre code and order number, all rows or none. `created` counts new reports, `updated` days reported
+    again (replaced). A bad file is a 422 listing every problem with its spreadsheet row (`loc`: body, file, row,
+    column key; `row`; `column` as headed in the caller's language); nothing is saved."""
+    from gendan.production.imports import import_reports
+
+    require_perm(request, "production.add_dailyreport")
+    result = import_reports(fileobj=file, by=request.user)
+    if not result.ok:
+        detail = [
+            {"loc": ["body", "file", e.row, e.field], "msg": e.message, "row": e.row, "column": e.column or e.field}
+            for e in result.errors
+        ]
+        return Status(422, {"detail": detail})
+    return {"recorded": result.created + result.updated, "created": result.created, "updated": result.updated}
+
+
+# ---- the plan-progress tracking table of every order in production -------------------------------------------------
+
+
+@router.get("/production-tracking", response=TrackingPage)
+def production_tracking(
+    request: HttpRequest,
+    merchandiser: str = "",
+    customer_id: int | None = None,
+    work_centre_id: int | None = None,
+    behind: bool = False,
+    sort: TrackingSortT = "-lateness",
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10**9),
+):
+    """The plan-progress tracking table (生产计划进度跟踪表) of every order with released notices: planned and actual
+    cumulative finished output to today, variance, % complete, defect and scrap rates, run rate, planned finish and
+    forecast completion (as `GET /orders/{id}/progress`) against the ex-factory date. Filters: `merchandiser`
+    (username), `customer_id`, `work_centre_id` (orders whose released notices pass it), `behind` (behind plan
+    beyond the tolerance only). `sort`: lateness (working days the forecast is after the ex-factory date; stalled
+    orders latest), number, customer, ex_factory, forecast, variance, complete; "-" first for the reverse (default:
+    the latest first)."""
+    from dataclasses import asdict
+
+    from gendan.production.selectors import tracking_table
+
+    require_perm(request, "production.view_dailyreport")
+    rows = tracking_table(
+        merchandiser=merchandiser,
+        customer_id=customer_id,
+        work_centre_id=work_centre_id,
+        behind_only=behind,
+        sort=sort,
+    )
+    return {"items": [asdict(r) for r in rows[offset : offset + limit]], "count": len(rows)}
+
+
+# ---- outsourcing (外发) ----------------------------------------------------------------------------------------------
+
+
+def subcontract_dict(sc: Any, *, receipts: bool = False) -> dict[str, Any]:
+    from gendan.production import subcontracting
+
+    steps = list(sc.notice.product.routing.all())
+    result = {
+        "id": sc.pk,
+        "number": sc.number,
+        "notice_id": sc.notice_id,
+        "notice_number": sc.notice.number,
+        "order_id": sc.order_id,
+        "order_number": sc.order.number,
+        "product_code": sc.notice.product.code,
+        "factory_id": sc.factory_id,
+        "factory": sc.factory.code,
+        "first_position": sc.first_position,
+        "last_position": sc.last_position,
+        "operations": subcontracting.operations_text(steps, sc.first_position, sc.last_position),
+        "quantity": sc.quantity,
+        "unit_price": sc.unit_price,
+        "currency": sc.currency,
+        "amount": sc.amount,
+        "send_date": sc.send_date,
+        "due_date": sc.due_date,
+        "planned_finish": sc.planned_finish,
+        "status": sc.status,
+        "received_qty": sc.received_qty,
+        "accepted_qty": sc.accepted_qty,
+        "rejected_qty": sc.rejected_qty,
+        "owner": sc.owner.username,
+        "notes": sc.notes,
+        "version": sc.version,
+    }
+    if receipts:
+        result["receipts"] = [
+            {
+                "id": r.pk,
+                "date": r.date,
+                "quantity": r.quantity,
+                "accepted_qty": r.accepted_qty,
+                "rejected_qty": r.rejected_qty,
+                "findings": r.findings,
+                "by": r.by.username,
+            }
+            for r in sc.receipts.select_related("by")
+        ]
+    return result
+
+
+def _subcontracts() -> Any:
+    from gendan.production.models import SubcontractOrder
+
+    return SubcontractOrder.objects.select_related("notice__product", "order", "factory", "owner").prefetch_related(
+        "notice__product__routing"
+    )
+
+
+def _subcontract(sc_id: int) -> Any:
+    found = _subcontracts().filter(pk=sc_id).first()
+    if found is None:
+        raise NotFound(_("There is no subcontract order %(id)s.") % {"id": sc_id})
+    return found
+
+
+@router.get("/subcontract-orders", response=SubcontractPage)
+def subcontract_list(
+    request: HttpRequest,
+    q: str = "",
+    status: str = Query("", description="a status, or open (draft or sent)"),
+    factory_id: int | None = None,
+    order_id: int | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10**9),
+):
+    """Subcontract orders (外发加工单), newest first."""
+    from gendan.production import subcontracting
+
+    require_perm(request, "production.view_subcontractorder")
+    qs = subcontracting.subcontract_list(q=q, status=status, factory_id=factory_id).prefetch_related(
+        "notice__product__routing"
+    )
+    if order_id:
+        qs = qs.filter(order_id=order_id)
+    return {"items": [subcontract_dict(sc) for sc in qs[offset : offset + limit]], "count": qs.count()}
+
+
+@router.post("/subcontract-orders", response={201: SubcontractOut})
+def subcontract_create(request: HttpRequest, data: SubcontractIn):
+    """Draft a subcontract order: a quantity of a production notice's operations for a subcontract factory, at a
+    price, back by a date. It takes the factory's capacity once sent (`POST .../send`)."""
+    from gendan.production import subcontracting
+
+    sc = subcontracting.create_subcontract(by=request.user, data=data.model_dump(exclude_none=True))
+    return Status(201, subcontract_dict(_subcontract(sc.pk), receipts=True))
+
+
+@router.get("/subcontract-orders/{sc_id}", response=SubcontractOut)
+def subcontract_detail(request: HttpRequest, sc_id: int):
+    require_perm(request, "production.view_subcontractorder")
+    return subcontract_dict(_subcontract(sc_id), receipts=True)
+
+
+@router.patch("/subcontract-orders/{sc_id}", response=SubcontractOut)
+def subcontract_update(request: HttpRequest, sc_id: int, data: SubcontractPatch):
+    """Change a draft (`version` as read; 409 when someone changed it since)."""
+    from gendan.production import subcontracting
+
+    values = data.model_dump(exclude_unset=True)
+    version = values.pop("version", None)
+    subcontracting.update_subcontract(sc=_subcontract(sc_id), by=request.user, data=values, version=version)
+    return subcontract_dict(_subcontract(sc_id), receipts=True)
+
+
+@router.post("/subcontract-orders/{sc_id}/send", response=SubcontractOut)
+def subcontract_send(request: HttpRequest, sc_id: int):
+    """Send a draft: scheduled on the factory's free capacity (422 with its earliest finish when that is after the
+    return date); the notice's in-house plan shrinks by the quantity."""
+    from gendan.production import subcontracting
+
+    subcontracting.send_subcontract(sc=_subcontract(sc_id), by=request.user)
+    return subcontract_dict(_subcontract(sc_id), receipts=True)
+
+
+@router.post("/subcontract-orders/{sc_id}/cancel", response=SubcontractOut)
+def subcontract_cancel(request: HttpRequest, sc_id: int, data: ReasonIn | None = None):
+    """Cancel a draft, or a sent order nothing was reported or received on: the work goes back in-house."""
+    from gendan.production import subcontracting
+
+    subcontracting.cancel_subcontract(sc=_subcontract(sc_id), by=request.user, reason=data.reason if data else "")
+    return subcontract_dict(_subcontract(sc_id), receipts=True)
+
+
+@router.post("/subcontract-orders/{sc_id}/close", response=SubcontractOut)
+def subcontract_close(request: HttpRequest, sc_id: int, data: ReasonIn):
+    """Close a partly received order short: the rest is not coming back (a reason is required)."""
+    from gendan.production import subcontracting
+
+    subcontracting.close_short(sc=_subcontract(sc_id), by=request.user, reason=data.reason)
+    return subcontract_dict(_subcontract(sc_id), receipts=True)
+
+
+@router.post("/subcontract-orders/{sc_id}/receipts", response={201: SubcontractOut})
+def subcontract_receive(request: HttpRequest, sc_id: int, data: SubcontractReceiptIn):
+    """Goods back from the factory with their inspection: received, rejected (the rest accepted), findings."""
+    from gendan.production import subcontracting
+
+    subcontracting.receive(sc=_subcontract(sc_id), by=request.user, data=data.model_dump(exclude_none=True))
+    return Status(201, subcontract_dict(_subcontract(sc_id), receipts=True))
+
+
+@router.get("/factory-record", response=list[FactoryRecordOut])
+def factory_record(
+    request: HttpRequest,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    factory_id: int | None = None,
+):
+    """Each subcontract factory's on-time and quality record over the orders due back in the period (default: the
+    last 90 days to 30 days ahead)."""
+    from gendan.core import clock
+    from gendan.production import subcontracting
+
+    require_perm(request, "production.view_subcontractorder")
+    today = clock.today()
+    rows = subcontracting.factory_record(
+        date_from or today - dt.timedelta(days=90), date_to or today + dt.timedelta(days=30), factory_id=factory_id
+    )
+    return [{**row, "factory_id": row["factory"].pk, "factory": row["factory"].code} for row in rows]
+
+
+def factory_link_dict(request: HttpRequest, link: Any) -> dict[str, Any]:
+    from django.urls import reverse
+
+    from gendan.core import links
+
+    return {
+        "id": link.pk,
+        "url": request.build_absolute_uri(reverse("factory:reports", args=[links.token_for(link)])),
+        "party": link.party,
+        "expires_at": link.expires_at,
+        "last_used_at": link.last_used_at,
+        "use_count": link.use_count,
+    }
+
+
+def _factory(work_centre_id: int) -> Any:
+    from gendan.catalog.models import WorkCentre
+
+    found = WorkCentre.objects.select_related("supplier").filter(pk=work_centre_id).first()
+    if found is None:
+        raise NotFound(_("There is no work centre %(id)s.") % {"id": work_centre_id})
+    return found
+
+
+@router.get("/work-centres/{work_centre_id}/links", response=list[FactoryLinkOut])
+def factory_links(request: HttpRequest, work_centre_id: int):
+    """A subcontract factory's live report links."""
+    from gendan.production import subcontracting
+
+    require_perm(request, "production.view_subcontractorder")
+    return [factory_link_dict(request, link) for link in subcontracting.factory_links(_factory(work_centre_id))]
+
+
+@router.post("/work-centres/{work_centre_id}/links", response={201: FactoryLinkOut})
+def factory_link_create(request: HttpRequest, work_centre_id: int):
+    """A new link for a subcontract factory to report its daily output on the work sent to it, without an account
+    (the earlier one stops working). Withdraw it with `DELETE /links/{id}`."""
+    from gendan.production import subcontracting
+
+    link, _token = subcontracting.create_factory_link(factory=_factory(work_centre_id), by=request.user)
+    return Status(201, factory_link_dict(request, link))

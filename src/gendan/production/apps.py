@@ -26,10 +26,19 @@ class ProductionConfig(AppConfig):
     label = "production"
     verbose_name = _("Production")
 
-    _view = ["view_productionnotice", "view_planload", "view_dailyreport", "view_anomaly", "view_anomalyaction"]
+    _view = [
+        "view_productionnotice",
+        "view_planload",
+        "view_dailyreport",
+        "view_anomaly",
+        "view_anomalyaction",
+        "view_subcontractorder",
+        "view_subcontractreceipt",
+    ]
     _raise = [*_view, "add_anomaly", "change_anomaly"]
+    _outsource = ["add_subcontractorder", "change_subcontractorder", "add_subcontractreceipt"]
     role_permissions = {
-        Role.MERCHANDISER: [*_raise, "add_productionnotice"],
+        Role.MERCHANDISER: [*_raise, *_outsource, "add_productionnotice"],
         Role.SALES: _view,
         Role.PURCHASING: _view,
         Role.PLANNER: [
@@ -39,8 +48,9 @@ class ProductionConfig(AppConfig):
             "release_productionnotice",
             "add_dailyreport",
             "change_dailyreport",
+            *_outsource,
         ],
-        Role.QC: _raise,
+        Role.QC: [*_raise, "add_subcontractreceipt"],
         Role.SHIPPING: _view,
         Role.FINANCE: _view,
         Role.MANAGER: [
@@ -50,11 +60,16 @@ class ProductionConfig(AppConfig):
             "release_productionnotice",
             "add_dailyreport",
             "change_dailyreport",
+            *_outsource,
         ],
     }
 
     def ready(self) -> None:
-        from gendan.production import selectors  # noqa: F401 - registers the anomalies' chase-list rows
+        from gendan.production import (
+            selectors,  # noqa: F401 - registers the anomalies' chase-list rows
+            subcontracting,
+        )
         from gendan.sales.hub import register_section
 
         register_section(production_section)
+        subcontracting.register()

@@ -1,4 +1,4 @@
-"""Production constants: notice statuses, capacity-check priorities and measures."""
+"""Production constants: notice and subcontract statuses, capacity-check priorities and measures."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -61,3 +61,22 @@ class Severity(models.TextChoices):
 
 
 SEVERITY_COLORS = {Severity.LOW: "grey", Severity.MEDIUM: "blue", Severity.HIGH: "amber", Severity.CRITICAL: "red"}
+
+
+class SubcontractStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("subcontract order", "Draft")
+    SENT = "sent", pgettext_lazy("subcontract order", "Sent")
+    RECEIVED = "received", pgettext_lazy("subcontract order", "Received")
+    CLOSED = "closed", pgettext_lazy("subcontract order", "Closed short")
+    CANCELLED = "cancelled", pgettext_lazy("subcontract order", "Cancelled")
+
+
+SUBCONTRACT_STATUS_COLORS = {
+    SubcontractStatus.DRAFT: "grey",
+    SubcontractStatus.SENT: "blue",
+    SubcontractStatus.RECEIVED: "green",
+    SubcontractStatus.CLOSED: "amber",
+    SubcontractStatus.CANCELLED: "grey",
+}
+SUBCONTRACT_OPEN = (SubcontractStatus.DRAFT, SubcontractStatus.SENT)
+SUBCONTRACT_COMMITTED = (SubcontractStatus.SENT, SubcontractStatus.RECEIVED, SubcontractStatus.CLOSED)

@@ -1,15 +1,26 @@
 """Production notices (生产通知书) and the plan they make: the daily load of each operation at each work centre."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gendan.catalog.models import Product, WorkCentre
 from gendan.core.fields import VersionedModel, qty_field
-from gendan.production.choices import AnomalyKind, NoticeStatus, Severity, VarianceReason
+from gendan.core.money import Currency
+from gendan.production.choices import AnomalyKind, NoticeStatus, Severity, SubcontractStatus, VarianceReason
 from gendan.sales.models import Order, OrderLine
 
-__all__ = ["Anomaly", "AnomalyAction", "DailyReport", "PlanLoad", "ProductionNotice"]
+__all__ = [
+    "Anomaly",
+    "AnomalyAction",
+    "DailyReport",
+    "PlanLoad",
+    "ProductionNotice",
+    "SubcontractOrder",
+    "SubcontractReceipt",
+]
 
 
 class ProductionNotice(VersionedModel):
@@ -46,11 +57,105 @@ class ProductionNotice(VersionedModel):
         return self.number
 
 
+class SubcontractOrder(VersionedModel):
+    """A subcontract order (外发加工单): a quantity of some of a notice's operations (positions `first_position` to
+    `last_position` of the product's routing) sent to a subcontract factory, at a price, to come back by a date.
+    Once sent it takes the factory's capacity in the plan and the in-house plan of those operations shrinks by its
+    quantity; the factory reports its daily output through its link; what comes back is received with an
+    inspection."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    notice = models.ForeignKey(
+        ProductionNotice, verbose_name=_("production notice"), on_delete=models.PROTECT, related_name="subcontracts"
+    )
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="subcontracts")
+    factory = models.ForeignKey(
+        WorkCentre, verbose_name=_("subcontract factory"), on_delete=models.PROTECT, related_name="subcontracts"
+    )
+    first_position = models.PositiveIntegerField(_("from operation"))
+    last_position = models.PositiveIntegerField(_("to operation"))
+    quantity = qty_field(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=4, default=0)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    send_date = models.DateField(_("send date"))
+    due_date = models.DateField(_("return by"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=SubcontractStatus.choices, default=SubcontractStatus.DRAFT
+    )
+    received_qty = qty_field(_("received"), default=0)
+    accepted_qty = qty_field(_("accepted"), default=0)
+    rejected_qty = qty_field(_("rejected"), default=0)
+    planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="subcontracts"
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("subcontract order")
+        verbose_name_plural = _("subcontract orders")
+        indexes = [models.Index(fields=["factory", "status"]), models.Index(fields=["status", "due_date"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="subcontract_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="subcontract_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(first_position__lte=models.F("last_position")), name="subcontract_operations_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.quantity - self.received_qty, Decimal(0))
+
+
+class SubcontractReceipt(models.Model):
+    """Goods back from a subcontract factory, with their inspection: how many came, how many were accepted and
+    how many rejected (returned for rework or scrapped), and what was found."""
+
+    subcontract = models.ForeignKey(SubcontractOrder, on_delete=models.CASCADE, related_name="receipts")
+    date = models.DateField(_("date"))
+    quantity = qty_field(_("received"))
+    accepted_qty = qty_field(_("accepted"))
+    rejected_qty = qty_field(_("rejected"), default=0)
+    findings = models.CharField(_("inspection findings"), max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("subcontract receipt")
+        verbose_name_plural = _("subcontract receipts")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="subcontract_receipt_positive"),
+            models.CheckConstraint(
+                condition=models.Q(accepted_qty__gte=0, rejected_qty__gte=0)
+                & models.Q(quantity=models.F("accepted_qty") + models.F("rejected_qty")),
+                name="subcontract_receipt_inspected",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subcontract_id} {self.date}: {self.quantity}"
+
+
 class PlanLoad(models.Model):
     """What a released notice plans at one work centre on one day for one operation: the load (hours, or units on a
     work centre whose capacity is in units), of which overtime, and the quantity."""
 
     notice = models.ForeignKey(ProductionNotice, on_delete=models.CASCADE, related_name="loads")
+    subcontract = models.ForeignKey(  # the factory's share of the plan, when sent out
+        SubcontractOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="loads"
+    )
     position = models.PositiveIntegerField(_("operation"))
     work_centre = models.ForeignKey(WorkCentre, on_delete=models.PROTECT, related_name="loads")
     date = models.DateField(_("date"))
@@ -81,6 +186,14 @@ class DailyReport(models.Model):
         ProductionNotice, verbose_name=_("production notice"), on_delete=models.PROTECT, related_name="reports"
     )
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="daily_reports")
+    subcontract = models.ForeignKey(
+        SubcontractOrder,
+        verbose_name=_("subcontract order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
     good_qty = qty_field(_("good output"), default=0)
     defect_qty = qty_field(_("defects"), default=0)
     scrap_qty = qty_field(_("scrap"), default=0)

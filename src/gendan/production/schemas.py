@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from gendan.production.choices import Priority
+from gendan.production.selectors import TRACKING_SORTS
 
 PriorityT = Literal[tuple(Priority.values)]  # type: ignore[valid-type]
 
@@ -107,6 +108,9 @@ class DailyReportIn(BaseModel):
     work_centre_id: int
     order_id: int | None = None
     notice_id: int | None = Field(None, description="default: the order's released notice through the work centre")
+    subcontract_id: int | None = Field(
+        None, description="on a subcontract factory: the subcontract order (default: the order's out there)"
+    )
     good_qty: Decimal = Field(Decimal(0), ge=0)
     defect_qty: Decimal = Field(Decimal(0), ge=0)
     scrap_qty: Decimal = Field(Decimal(0), ge=0)
@@ -123,6 +127,7 @@ class DailyReportOut(BaseModel):
     work_centre: str
     order_id: int
     notice_id: int
+    subcontract_id: int | None = None
     good_qty: Decimal
     defect_qty: Decimal
     scrap_qty: Decimal
@@ -201,3 +206,149 @@ class TextIn(BaseModel):
 
 class CloseIn(BaseModel):
     resolution: str = ""
+
+
+TrackingSortT = Literal[tuple(f"{sign}{key}" for key in TRACKING_SORTS for sign in ("", "-"))]  # type: ignore[valid-type]
+
+
+class TrackingRowOut(BaseModel):
+    order_id: int
+    order_number: str
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    merchandiser: str = Field(description="the order's merchandiser (username)")
+    products: list[str] = Field(description="the product codes of the order's notices")
+    quantity: Decimal = Field(description="the quantity of the order's released (and done) notices")
+    planned_cum: Decimal = Field(description="finished output planned up to today")
+    actual_cum: Decimal = Field(description="good finished output reported (at each notice's last operation)")
+    variance: Decimal = Field(description="actual − planned cumulative")
+    pct_complete: Decimal | None
+    defect_rate: Decimal | None = Field(description="defects as a % of everything made at every work centre")
+    scrap_rate: Decimal | None
+    run_rate: Decimal | None = Field(description="average daily finished output of the last 5 working days")
+    started: dt.date | None = Field(description="the first day output was reported")
+    planned_finish: dt.date | None
+    forecast_completion_date: dt.date | None = Field(
+        description="as the order's progress: the planned finish before any output, None when stalled"
+    )
+    ex_factory_date: dt.date = Field(description="the order's committed ex-factory date")
+    is_forecast_late: bool = Field(description="the forecast completion is after the ex-factory date")
+    late_days: int | None = Field(description="working days from the ex-factory date to the forecast (negative: ahead)")
+    is_behind: bool = Field(description="behind plan by more than GENDAN_PRODUCTION_TOLERANCE % of the plan")
+    is_stalled: bool = Field(description="started, not complete, and no output in the last 5 working days")
+
+
+class TrackingPage(BaseModel):
+    items: list[TrackingRowOut]
+    count: int
+
+
+# ---- outsourcing -------------------------------------------------------------------------------------------------
+
+
+class SubcontractIn(BaseModel):
+    notice_id: int
+    factory_id: int = Field(description="a work centre of kind factory")
+    first_position: int | None = Field(None, description="first operation sent out (default: the routing's first)")
+    last_position: int | None = Field(None, description="last operation sent out (default: the routing's last)")
+    quantity: Decimal | None = Field(None, description="default: the notice's quantity")
+    unit_price: Decimal = Decimal(0)
+    currency: str = "CNY"
+    send_date: dt.date | None = Field(None, description="default: today")
+    due_date: dt.date = Field(description="when the factory returns the goods")
+    notes: str = ""
+
+
+class SubcontractPatch(BaseModel):
+    version: int | None = None
+    factory_id: int | None = None
+    first_position: int | None = None
+    last_position: int | None = None
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    currency: str | None = None
+    send_date: dt.date | None = None
+    due_date: dt.date | None = None
+    notes: str | None = None
+
+
+class SubcontractReceiptIn(BaseModel):
+    date: dt.date | None = Field(None, description="default: today")
+    quantity: Decimal = Field(description="received, at most what is still out")
+    rejected_qty: Decimal = Field(Decimal(0), description="rejected at the inspection (the rest is accepted)")
+    findings: str = Field("", description="what the inspection found (required when something is rejected)")
+
+
+class SubcontractReceiptOut(BaseModel):
+    id: int
+    date: dt.date
+    quantity: Decimal
+    accepted_qty: Decimal
+    rejected_qty: Decimal
+    findings: str
+    by: str
+
+
+class SubcontractOut(BaseModel):
+    id: int
+    number: str
+    notice_id: int
+    notice_number: str
+    order_id: int
+    order_number: str
+    product_code: str
+    factory_id: int
+    factory: str
+    first_position: int
+    last_position: int
+    operations: str
+    quantity: Decimal
+    unit_price: Decimal
+    currency: str
+    amount: Decimal
+    send_date: dt.date
+    due_date: dt.date
+    planned_finish: dt.date | None
+    status: str
+    received_qty: Decimal
+    accepted_qty: Decimal
+    rejected_qty: Decimal
+    owner: str
+    notes: str
+    version: int
+    receipts: list[SubcontractReceiptOut] = []
+
+
+class SubcontractPage(BaseModel):
+    items: list[SubcontractOut]
+    count: int
+
+
+class ReasonIn(BaseModel):
+    reason: str = ""
+
+
+class FactoryRecordOut(BaseModel):
+    factory_id: int
+    factory: str
+    orders: int
+    quantity: Decimal
+    received: Decimal
+    due_qty: Decimal = Field(description="quantity of the orders due back by today (or already back)")
+    on_time_pct: Decimal | None = Field(description="quantity back by its return date ÷ due_qty, %")
+    late_orders: int
+    avg_days_late: Decimal | None
+    late_open: int = Field(description="orders past their return date and still out")
+    rejected: Decimal
+    rejected_pct: Decimal | None
+    defect_pct: Decimal | None = Field(description="defects in the factory's daily reports, %")
+
+
+class FactoryLinkOut(BaseModel):
+    id: int
+    url: str = Field(description="the page the factory opens to report its daily output (no account needed)")
+    party: str
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    use_count: int

@@ -30,7 +30,16 @@ from gendan.core.numbering import next_number
 from gendan.production.choices import MeasureKind, NoticeStatus, Priority
 from gendan.production.models import Anomaly, AnomalyAction, DailyReport, PlanLoad, ProductionNotice
 from gendan.production.scheduler import Op, Schedule, schedule
-from gendan.production.selectors import planned_load
+from gendan.production.selectors import (
+    RUN_RATE_DAYS,
+    first_day_reaching,
+    forecast_completion,
+    output_by_day,
+    pct,
+    planned_load,
+    sum_by_day,
+    tolerance,
+)
 
 ZERO = Decimal(0)
 HOURS = Decimal("0.01")
@@ -46,16 +55,23 @@ class Job:
     quantity: Decimal
     steps: list[RoutingStep]
     centres: dict[int, WorkCentre]
+    outsourced: dict[int, Decimal] = field(default_factory=dict)  # quantity sent out, per operation
+
+    def quantities(self, quantity: Decimal | None = None) -> dict[int, Decimal]:
+        """The quantity each operation makes in-house: the job's, less what subcontract orders took."""
+        quantity = self.quantity if quantity is None else quantity
+        return {s.position: max(quantity - self.outsourced.get(s.position, ZERO), ZERO) for s in self.steps}
 
     def ops(self, quantity: Decimal | None = None) -> list[Op]:
-        quantity = self.quantity if quantity is None else quantity
+        quantities = self.quantities(quantity)
         result = []
         for step in self.steps:
             centre = self.centres[step.work_centre_id]
+            made = quantities[step.position]
             if centre.capacity_unit == CapacityUnit.UNITS:
-                amount = quantity
+                amount = made
             else:
-                minutes = step.setup_minutes + quantity * step.minutes_per_unit if quantity > 0 else ZERO
+                minutes = step.setup_minutes + made * step.minutes_per_unit if made > 0 else ZERO
                 amount = (minutes / 60).quantize(HOURS)
             result.append(Op(step.position, step.work_centre_id, amount))
         return result
@@ -86,7 +102,7 @@ class CheckResult:
         }
 
 
-def job_for(product: Product, quantity: Decimal) -> Job:
+def job_for(product: Product, quantity: Decimal, *, outsourced: dict[int, Decimal] | None = None) -> Job:
     steps = list(RoutingStep.objects.filter(product=product).order_by("position"))
     if not steps:
         raise ValidationError(
@@ -98,7 +114,21 @@ def job_for(product: Product, quantity: Decimal) -> Job:
         raise ValidationError(
             {"product_id": _("Work centre %(codes)s is inactive.") % {"codes": ", ".join(sorted(inactive))}}
         )
-    return Job(product=product, quantity=quantity, steps=steps, centres=centres)
+    return Job(product=product, quantity=quantity, steps=steps, centres=centres, outsourced=outsourced or {})
+
+
+def outsourced_quantities(notice_id: int) -> dict[int, Decimal]:
+    """How much of each of a notice's operations subcontract orders sent out (and did not cancel)."""
+    from gendan.production.choices import SUBCONTRACT_COMMITTED
+    from gendan.production.models import SubcontractOrder
+
+    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for first, last, quantity in SubcontractOrder.objects.filter(
+        notice_id=notice_id, status__in=SUBCONTRACT_COMMITTED
+    ).values_list("first_position", "last_position", "quantity"):
+        for position in range(first, last + 1):
+            result[position] += quantity
+    return dict(result)
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -187,10 +217,12 @@ def capacity_check(
     priority: str = Priority.EDD,
     exclude_notice: int | None = None,
     with_measures: bool = True,
+    outsourced: dict[int, Decimal] | None = None,
 ) -> CheckResult:
-    """Can `quantity` of `product` be made by `due_date`? See the module's docstring."""
+    """Can `quantity` of `product` be made by `due_date` (less what is `outsourced` per operation)? See the
+    module's docstring."""
     product, quantity, due_date = _clean(product, quantity, due_date, priority)
-    job = job_for(product, quantity)
+    job = job_for(product, quantity, outsourced=outsourced)
     frame = _frame(job, due_date, priority=priority, exclude_notice=exclude_notice)
     full = schedule(job.ops(), days=frame.days, capacity=frame.capacity, used=frame.used)
     feasible = full.finish is not None and full.finish <= due_date
@@ -435,33 +467,58 @@ def create_notice(*, order_line: Any, by: Any, data: dict[str, Any] | None = Non
     return notice
 
 
+def spread(quantity: Decimal, amounts: list[Decimal]) -> list[Decimal]:
+    """`quantity` shared in proportion to `amounts` (the days of one operation), rounded on the running total so
+    the parts add up to it exactly — in whole units when the quantity is whole."""
+    step = Decimal(1) if quantity == quantity.to_integral_value() else Decimal("0.001")
+    total = sum(amounts, ZERO)
+    if not total:
+        return [ZERO for _ in amounts]
+    parts, running, given = [], ZERO, ZERO
+    for amount in amounts:
+        running += amount
+        upto = (quantity * running / total).quantize(step)
+        parts.append(upto - given)
+        given = upto
+    return parts
+
+
 def _save_loads(notice: ProductionNotice, result: Schedule, job: Job) -> None:
-    per_unit = {op.position: op.amount for op in job.ops()}
-    PlanLoad.objects.filter(notice=notice).delete()
-    PlanLoad.objects.bulk_create(
-        [
-            PlanLoad(
-                notice=notice,
-                position=s.position,
-                work_centre_id=s.work_centre,
-                date=s.day,
-                load=s.amount,
-                overtime=s.overtime,
-                quantity=(notice.quantity * s.amount / per_unit[s.position]).quantize(Decimal("0.001"))
-                if per_unit.get(s.position)
-                else ZERO,
-                due_date=notice.due_date,
+    """Store a notice's in-house plan; its planned start and finish span the factories' share too."""
+    quantities = job.quantities()
+    by_position: dict[int, list[Any]] = defaultdict(list)
+    for s in result.slots:
+        by_position[s.position].append(s)
+    rows = []
+    for position, slots in by_position.items():
+        for s, quantity in zip(slots, spread(quantities[position], [s.amount for s in slots]), strict=True):
+            rows.append(
+                PlanLoad(
+                    notice=notice,
+                    position=s.position,
+                    work_centre_id=s.work_centre,
+                    date=s.day,
+                    load=s.amount,
+                    overtime=s.overtime,
+                    quantity=quantity,
+                    due_date=notice.due_date,
+                )
             )
-            for s in result.slots
-        ],
-        batch_size=1000,
+    PlanLoad.objects.filter(notice=notice, subcontract__isnull=True).delete()
+    PlanLoad.objects.bulk_create(rows, batch_size=1000)
+    outside = PlanLoad.objects.filter(notice=notice, subcontract__isnull=False).aggregate(
+        start=models.Min("date"), finish=models.Max("date")
     )
-    notice.planned_start, notice.planned_finish = result.start, result.finish
+    starts = [d for d in (result.start, outside["start"]) if d]
+    finishes = [d for d in (result.finish, outside["finish"]) if d]
+    notice.planned_start = min(starts, default=None)
+    notice.planned_finish = max(finishes, default=None)
 
 
 def _plan(notice: ProductionNotice) -> Schedule:
-    """Schedule a released notice against the loads of the notices due on or before it (they come first)."""
-    job = job_for(notice.product, notice.quantity)
+    """Schedule a released notice against the loads of the notices due on or before it (they come first); what
+    subcontract orders sent out is not made in-house."""
+    job = job_for(notice.product, notice.quantity, outsourced=outsourced_quantities(notice.pk))
     frame = _frame(job, notice.due_date, exclude_notice=notice.pk)
     result = schedule(job.ops(), days=frame.days, capacity=frame.capacity, used=frame.used)
     if result.finish is None:
@@ -523,7 +580,11 @@ def release_notice(*, notice: ProductionNotice, by: Any, accept: str = "") -> Pr
             % {"number": locked.number, "status": locked.get_status_display()}
         )
     check = capacity_check(
-        product=locked.product, quantity=locked.quantity, due_date=locked.due_date, exclude_notice=locked.pk
+        product=locked.product,
+        quantity=locked.quantity,
+        due_date=locked.due_date,
+        exclude_notice=locked.pk,
+        outsourced=outsourced_quantities(locked.pk),
     )
     note = ""
     if not check.feasible:
@@ -580,7 +641,7 @@ def replan_after(due_date: dt.date, *, exclude: int | None = None) -> list[int]:
     )
     if not later:
         return []
-    PlanLoad.objects.filter(notice__in=later).delete()
+    PlanLoad.objects.filter(notice__in=later, subcontract__isnull=True).delete()
     for notice in later:
         _plan(notice)
         ProductionNotice.objects.filter(pk=notice.pk).update(
@@ -696,13 +757,7 @@ def feed_plan(order_ids: Iterable[int], *, by: Any = None) -> int:
 
 # ---- daily production reports (生产日报表), progress and its forecast --------------------------------------------
 
-RUN_RATE_DAYS = 5  # working days of output the run rate averages
-
-
-def tolerance() -> Decimal:
-    from django.conf import settings
-
-    return Decimal(str(getattr(settings, "GENDAN_PRODUCTION_TOLERANCE", "5")))
+# RUN_RATE_DAYS and tolerance() live in selectors beside the output they measure (imported above).
 
 
 def _report_qty(value: Any, field: str) -> Decimal:
@@ -728,6 +783,24 @@ def _notice_for(order_id: int, work_centre_id: int) -> ProductionNotice | None:
         .order_by("due_date", "pk")
         .first()
     )
+
+
+def _subcontract_for(factory: WorkCentre, item: dict[str, Any]) -> Any:
+    """The subcontract order a factory's report is on: the one named, else the order's (or notice's) out at the
+    factory — the one still out first."""
+    from gendan.production.choices import SUBCONTRACT_COMMITTED
+    from gendan.production.models import SubcontractOrder
+
+    qs = SubcontractOrder.objects.filter(factory=factory, status__in=SUBCONTRACT_COMMITTED).select_related("notice")
+    if item.get("subcontract_id"):
+        return qs.filter(pk=item["subcontract_id"]).first()
+    if item.get("notice_id"):
+        qs = qs.filter(notice_id=item["notice_id"])
+    elif str(item.get("order_id") or "").isdigit():
+        qs = qs.filter(order_id=int(item["order_id"]))
+    else:
+        return None
+    return qs.order_by(models.Case(models.When(status="sent", then=0), default=1), "due_date", "pk").first()
 
 
 def _cumulative(notice_id: int, work_centre_id: int, day: dt.date) -> tuple[Decimal, Decimal]:
@@ -786,10 +859,16 @@ def record_reports(*, by: Any, items: list[dict[str, Any]], reporter: str = "") 
             err("work_centre_id", _("There is no work centre %(id)s.") % {"id": item.get("work_centre_id")})
             continue
         notice = None
-        if item.get("notice_id"):
+        subcontract = _subcontract_for(centre, item) if centre.kind == WorkCentreKind.FACTORY else None
+        if subcontract is not None:
+            notice = subcontract.notice
+        elif item.get("notice_id"):
             notice = ProductionNotice.objects.filter(pk=item["notice_id"], status=NoticeStatus.RELEASED).first()
         elif item.get("order_id"):
             notice = _notice_for(int(item["order_id"]), centre.pk)
+        if notice is None and centre.kind == WorkCentreKind.FACTORY:
+            err("order_id", _("No subcontract order of this order is out at %(centre)s.") % {"centre": centre.code})
+            continue
         if notice is None:
             err(
                 "order_id",
@@ -816,6 +895,7 @@ def record_reports(*, by: Any, items: list[dict[str, Any]], reporter: str = "") 
             notice=notice,
             defaults={
                 "order_id": notice.order_id,
+                "subcontract": subcontract,
                 **values,
                 "headcount": int(headcount),
                 "variance_reason": reason,
@@ -880,64 +960,34 @@ class Progress:
     scrap_rate: Decimal | None
 
 
-def _output_centres(notices: list[ProductionNotice]) -> dict[int, int]:
-    """Each notice's last operation's work centre: where its finished output is counted (one query)."""
-    last_of_product: dict[int, int] = {}
-    for product_id, work_centre_id in (
-        RoutingStep.objects.filter(product_id__in={n.product_id for n in notices})
-        .order_by("product_id", "position")
-        .values_list("product_id", "work_centre_id")
-    ):
-        last_of_product[product_id] = work_centre_id  # the highest position comes last
-    return {n.pk: last_of_product[n.product_id] for n in notices if n.product_id in last_of_product}
-
-
 def progress(order: Any, *, today: dt.date | None = None) -> Progress:
-    """Planned against actual cumulative output per day, % complete, defect and scrap rates, and the completion
-    forecast from the run rate: what remains ÷ the average daily output of the last RUN_RATE_DAYS working days,
-    counted on the company calendar from today."""
+    """Planned against actual cumulative output per day (as `selectors.output_by_day` counts output), % complete,
+    defect and scrap rates, and the completion forecast from the run rate (`selectors.forecast_completion`): what
+    remains ÷ the average daily output of the last RUN_RATE_DAYS working days, counted on the company calendar from
+    today."""
     from gendan.core.calendar import company_calendar
 
     today = today or clock.today()
     calendar = company_calendar()
     notices = list(
-        ProductionNotice.objects.filter(
-            order=order, status__in=(NoticeStatus.RELEASED, NoticeStatus.DONE)
-        ).select_related("product")
+        ProductionNotice.objects.filter(order=order, status__in=(NoticeStatus.RELEASED, NoticeStatus.DONE)).only(
+            "pk", "quantity", "planned_finish"
+        )
     )
     total = sum((n.quantity for n in notices), ZERO)
-    last = _output_centres(notices)
-    planned_by_day: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
-    for notice_id, wc, day, quantity in PlanLoad.objects.filter(notice__in=notices).values_list(
-        "notice_id", "work_centre_id", "date", "quantity"
-    ):
-        if last.get(notice_id) == wc:
-            planned_by_day[day] += quantity
-    actual_by_day: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
-    defects = scrap = made_anywhere = ZERO
-    started: dt.date | None = None
-    for notice_id, wc, day, good, defect, scrapped in DailyReport.objects.filter(notice__in=notices).values_list(
-        "notice_id", "work_centre_id", "date", "good_qty", "defect_qty", "scrap_qty"
-    ):
-        started = day if started is None or day < started else started
-        defects += defect
-        scrap += scrapped
-        made_anywhere += good + defect + scrapped
-        if last.get(notice_id) == wc:
-            actual_by_day[day] += good
+    output = output_by_day([n.pk for n in notices])
+    planned_by_day = sum_by_day(output.planned.values())
+    actual_by_day = sum_by_day(output.actual.values())
+    starts = list(output.started.values())
+    started = min(starts) if starts else None
     days = sorted(set(planned_by_day) | set(actual_by_day))
     rows, planned_cum, actual_cum = [], ZERO, ZERO
-    half = completed = None
     if days:
         day = days[0]
-        end = max(days[-1], min(today, max(days[-1], today)))
+        end = max(days[-1], today)
         while day <= end:
             planned_cum += planned_by_day.get(day, ZERO)
             actual_cum += actual_by_day.get(day, ZERO)
-            if half is None and total and actual_cum * 2 >= total:
-                half = day
-            if completed is None and total and actual_cum >= total:
-                completed = day
             if day in planned_by_day or day in actual_by_day or day == today:
                 future = day > today  # days to come have a plan, not yet an actual
                 rows.append(
@@ -946,41 +996,36 @@ def progress(order: Any, *, today: dt.date | None = None) -> Progress:
                         "planned_cum": planned_cum,
                         "actual_cum": None if future else actual_cum,
                         "variance": None if future else actual_cum - planned_cum,
-                        "pct_complete": None
-                        if future or not total
-                        else (actual_cum * 100 / total).quantize(Decimal("0.1")),
+                        "pct_complete": None if future else pct(actual_cum, total),
                     }
                 )
             day += dt.timedelta(days=1)
-    window = []
-    day = today
-    while len(window) < RUN_RATE_DAYS and day >= (started or today):
-        if calendar.is_working_day(day):
-            window.append(day)
-        day -= dt.timedelta(days=1)
-    rate = None
-    forecast = completed
-    if started is not None and completed is None:
-        made = sum((actual_by_day.get(d, ZERO) for d in window), ZERO)
-        rate = (made / len(window)).quantize(Decimal("0.01")) if window else ZERO
-        remaining = total - actual_cum
-        if rate > 0:
-            forecast = calendar.add(today, int((remaining / rate).to_integral_value(rounding="ROUND_CEILING")))
-        else:
-            forecast = None
+    half = first_day_reaching(actual_by_day, total / 2) if total else None
+    completed = first_day_reaching(actual_by_day, total) if total else None
     planned_finish = max((n.planned_finish for n in notices if n.planned_finish), default=None)
+    rate, forecast = forecast_completion(
+        total=total,
+        made=actual_cum,
+        actual_by_day=actual_by_day,
+        started=started,
+        completed=completed,
+        planned_finish=planned_finish,
+        today=today,
+        calendar=calendar,
+    )
+    made = sum(output.made.values(), ZERO)
     return Progress(
         rows=rows,
         total=total,
         actual=actual_cum,
         planned_finish=planned_finish,
-        forecast_completion_date=forecast if started is not None else planned_finish,
+        forecast_completion_date=forecast,
         run_rate=rate,
         started=started,
         half_reached=half,
         completed=completed,
-        defect_rate=(defects * 100 / made_anywhere).quantize(Decimal("0.1")) if made_anywhere else None,
-        scrap_rate=(scrap * 100 / made_anywhere).quantize(Decimal("0.1")) if made_anywhere else None,
+        defect_rate=pct(sum(output.defects.values(), ZERO), made),
+        scrap_rate=pct(sum(output.scrap.values(), ZERO), made),
     )
 
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from gendan.catalog.models import Product
@@ -133,7 +134,11 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
     if notice.status == NoticeStatus.DRAFT:
         try:
             result = services.capacity_check(
-                product=notice.product, quantity=notice.quantity, due_date=notice.due_date, exclude_notice=notice.pk
+                product=notice.product,
+                quantity=notice.quantity,
+                due_date=notice.due_date,
+                exclude_notice=notice.pk,
+                outsourced=services.outsourced_quantities(notice.pk),
             )
         except GendanError as exc:
             context["error"] = error_text(exc)
@@ -154,6 +159,10 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
                 for row in loads
             ]
         )
+    context["subcontracts"] = list(notice.subcontracts.select_related("factory").order_by("pk"))
+    context["can_send_out"] = notice.status in (NoticeStatus.DRAFT, NoticeStatus.RELEASED) and request.user.has_perm(
+        "production.add_subcontractorder"
+    )
     context["history"] = audit.history_for(notice, limit=30)
     return render(request, "production/notice_detail.html", context)
 
@@ -270,7 +279,11 @@ def report_grid(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(
                         request,
-                        _("%(n)s reports recorded for %(centre)s on %(day)s.")
+                        ngettext(
+                            "%(n)s report recorded for %(centre)s on %(day)s.",
+                            "%(n)s reports recorded for %(centre)s on %(day)s.",
+                            len(items),
+                        )
                         % {"n": len(items), "centre": centre.code, "day": day.isoformat()},
                     )
                     return redirect(f"{reverse('production:reports')}?work_centre={centre.pk}&date={day.isoformat()}")
