@@ -49,7 +49,7 @@ def _ensure(by: User, perm: str, message: str) -> None:
 
 def _lock(sc: SubcontractOrder) -> SubcontractOrder:
     return (
-        SubcontractOrder.objects.select_for_update()
+        SubcontractOrder.objects.select_for_update(of=("self",))
         .select_related("notice__product", "factory__supplier", "order")
         .get(pk=sc.pk)
     )
