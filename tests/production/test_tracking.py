@@ -116,6 +116,9 @@ def test_an_order_without_output_is_forecast_at_its_planned_finish_and_a_silent_
     rows = selectors.tracking_table(day(0))
     assert rows[0].forecast_completion_date == rows[0].planned_finish == day(2)
     assert rows[0].run_rate is None
+    report(plant, quiet, planner, 0, 900, centre=plant.cutting)  # cut, but sewing is planned from tomorrow
+    (cut,) = selectors.tracking_table(day(0))
+    assert (cut.started, cut.forecast_completion_date, cut.is_stalled) == (day(0), None, False)
     report(plant, quiet, planner, 1, 0, variance_reason="material")
     (row,) = selectors.tracking_table(day(9))  # nothing made for a week
     assert (row.is_stalled, row.forecast_completion_date, row.run_rate) == (True, None, Decimal(0))

@@ -236,7 +236,9 @@ class TrackingRowOut(BaseModel):
     is_forecast_late: bool = Field(description="the forecast completion is after the ex-factory date")
     late_days: int | None = Field(description="working days from the ex-factory date to the forecast (negative: ahead)")
     is_behind: bool = Field(description="behind plan by more than GENDAN_PRODUCTION_TOLERANCE % of the plan")
-    is_stalled: bool = Field(description="started, not complete, and no output in the last 5 working days")
+    is_stalled: bool = Field(
+        description="finished output was planned by today but none was made in the last 5 working days"
+    )
 
 
 class TrackingPage(BaseModel):
