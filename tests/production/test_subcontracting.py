@@ -379,3 +379,24 @@ def test_the_factory_reports_on_its_page_and_sees_nothing_else(plant, released, 
 
     browser.post(f"/production/factories/{plant.factory.pk}/link/revoke/")
     assert client.get(path).status_code == 410
+
+
+def test_bad_input_on_the_factory_page_and_the_api_is_a_clear_error(plant, released, api_as, client):
+    notice, planner = released
+    sc = subcontracting.send_subcontract(sc=sewing_out(plant, notice, planner), by=planner)
+    _link, token = subcontracting.create_factory_link(factory=plant.factory, by=planner)
+    page = client.post(
+        f"/f/{token}/", {"date": day(0).isoformat(), f"good_qty-{sc.pk}": "abc"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert page.status_code == 200
+    assert b"Enter a number." in page.content
+    nothing = client.post(f"/f/{token}/", {"date": day(0).isoformat()}, HTTP_ACCEPT_LANGUAGE="en")
+    assert b"Enter the output of at least one order." in nothing.content
+    assert not DailyReport.objects.exists()
+    api = api_as(planner)
+    over = api.post(f"/subcontract-orders/{sc.pk}/receipts", {"quantity": "401"})
+    assert over.status_code == 422
+    assert "Only 400" in str(over.json())
+    assert api.get("/subcontract-orders/999999").status_code == 404
+    swapped = api.get("/factory-record", date_from=day(30).isoformat(), date_to=day(0).isoformat())
+    assert swapped.status_code == 200  # the period's ends are put in order

@@ -583,14 +583,11 @@ def factory_record(
 ):
     """Each subcontract factory's on-time and quality record over the orders due back in the period (default: the
     last 90 days to 30 days ahead)."""
-    from gendan.core import clock
     from gendan.production import subcontracting
 
     require_perm(request, "production.view_subcontractorder")
-    today = clock.today()
-    rows = subcontracting.factory_record(
-        date_from or today - dt.timedelta(days=90), date_to or today + dt.timedelta(days=30), factory_id=factory_id
-    )
+    start, end = subcontracting.record_period(date_from, date_to)
+    rows = subcontracting.factory_record(start, end, factory_id=factory_id)
     return [{**row, "factory_id": row["factory"].pk, "factory": row["factory"].code} for row in rows]
 
 

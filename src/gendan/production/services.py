@@ -34,6 +34,7 @@ from gendan.production.selectors import (
     RUN_RATE_DAYS,
     first_day_reaching,
     forecast_completion,
+    is_behind,
     output_by_day,
     pct,
     planned_load,
@@ -906,7 +907,7 @@ def record_reports(*, by: Any, items: list[dict[str, Any]], reporter: str = "") 
         )
         planned, actual = _cumulative(notice.pk, centre.pk, day)
         behind = planned - actual
-        if planned > 0 and behind * 100 > planned * tolerance() and not reason:
+        if is_behind(planned, actual, tolerance()) and not reason:
             err(
                 "variance_reason",
                 _("%(centre)s is %(behind)s behind plan on %(order)s (%(actual)s of %(planned)s): say why.")

@@ -16,13 +16,12 @@ from gendan.catalog.models import RoutingStep, WorkCentre
 from gendan.core import audit, clock, links
 from gendan.core.excel import Column, xlsx_download
 from gendan.core.exceptions import GendanError, ValidationError
-from gendan.core.models import ExternalLink
 from gendan.core.money import Currency
 from gendan.core.pages import error_text, list_page, perm_required
 from gendan.production import subcontracting
 from gendan.production.choices import SUBCONTRACT_STATUS_COLORS, SubcontractStatus, VarianceReason
 from gendan.production.forms import SubcontractFilterForm
-from gendan.production.models import DailyReport, PlanLoad, ProductionNotice, SubcontractOrder
+from gendan.production.models import DailyReport, ProductionNotice, SubcontractOrder
 
 SUBCONTRACT_COLUMNS = [
     Column("number", "外发单号", "Number", width=16),
@@ -177,27 +176,6 @@ def _actions(sc: SubcontractOrder, user: Any) -> list[dict[str, Any]]:
     return actions
 
 
-def factory_days(sc: SubcontractOrder) -> list[dict[str, Any]]:
-    """The order's days at its factory: planned and reported output, cumulated (two queries)."""
-    planned = dict(PlanLoad.objects.filter(subcontract=sc).order_by("date").values_list("date", "quantity"))
-    reports = {r.date: r for r in DailyReport.objects.filter(subcontract=sc).order_by("date")}
-    rows, planned_cum, actual_cum = [], 0, 0
-    for day in sorted(set(planned) | set(reports)):
-        planned_cum += planned.get(day, 0)
-        report = reports.get(day)
-        actual_cum += report.good_qty if report else 0
-        rows.append(
-            {
-                "date": day,
-                "planned": planned.get(day),
-                "planned_cum": planned_cum,
-                "report": report,
-                "actual_cum": actual_cum,
-            }
-        )
-    return rows
-
-
 @perm_required("production.view_subcontractorder")
 def subcontract_detail(request: HttpRequest, sc_id: int) -> HttpResponse:
     sc = _get(sc_id)
@@ -211,7 +189,7 @@ def subcontract_detail(request: HttpRequest, sc_id: int) -> HttpResponse:
             "colors": SUBCONTRACT_STATUS_COLORS,
             "operations": subcontracting.operations_text(steps, sc.first_position, sc.last_position),
             "actions": _actions(sc, request.user),
-            "days": factory_days(sc),
+            "days": subcontracting.factory_days(sc),
             "receipts": sc.receipts.select_related("by"),
             "can_receive": sc.status == SubcontractStatus.SENT
             and request.user.has_perm("production.add_subcontractreceipt"),
@@ -268,29 +246,19 @@ def subcontract_receive(request: HttpRequest, sc_id: int) -> HttpResponse:
 # ---- factories: their record and their links -----------------------------------------------------------------------
 
 
-def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
-    today = clock.today()
+def _day(value: str) -> dt.date | None:
     try:
-        start = dt.date.fromisoformat(request.GET.get("from", ""))
+        return dt.date.fromisoformat(value)
     except ValueError:
-        start = today - dt.timedelta(days=90)
-    try:
-        end = dt.date.fromisoformat(request.GET.get("to", ""))
-    except ValueError:
-        end = today + dt.timedelta(days=30)
-    return (start, end) if start <= end else (end, start)
+        return None
 
 
 @perm_required("production.view_subcontractorder")
 def factories(request: HttpRequest) -> HttpResponse:
     """Each subcontract factory's on-time and quality record over a period, and its report link."""
-    start, end = _period(request)
+    start, end = subcontracting.record_period(_day(request.GET.get("from", "")), _day(request.GET.get("to", "")))
     rows = subcontracting.factory_record(start, end)
-    live: dict[int, ExternalLink] = {}
-    for link in ExternalLink.objects.filter(
-        purpose=subcontracting.LINK_PURPOSE, revoked_at__isnull=True, expires_at__gt=clock.now()
-    ).order_by("created_at"):
-        live[link.object_id] = link
+    live = subcontracting.live_factory_links()
     new_link = request.session.pop("factory_link", None)
     for row in rows:
         row["link"] = live.get(row["factory"].pk)

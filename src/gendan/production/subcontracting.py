@@ -575,7 +575,7 @@ def _chase_rows(q: Any) -> list[Any]:
     from django.urls import reverse
 
     from gendan.followup.selectors import ChaseRow
-    from gendan.production.services import tolerance
+    from gendan.production.selectors import is_behind, tolerance
 
     open_orders = list(
         SubcontractOrder.objects.filter(owner=q.user, status=SubcontractStatus.SENT)
@@ -586,8 +586,7 @@ def _chase_rows(q: Any) -> list[Any]:
     rows = []
     for sc in open_orders:
         planned, made = figures[sc.pk]
-        behind = planned - made
-        lagging = planned > 0 and behind * 100 > planned * tolerance()
+        lagging = is_behind(planned, made, tolerance())
         if sc.due_date > q.until and not lagging:
             continue
         if sc.due_date <= q.until:
@@ -633,6 +632,50 @@ def register() -> None:
 
     register_chase_source(_chase_rows)
     links.register_purpose(LINK_PURPOSE, "production.change_subcontractorder")
+
+
+RECORD_DAYS_BACK, RECORD_DAYS_AHEAD = 90, 30  # the record's default period: orders due back in it
+
+
+def record_period(date_from: dt.date | None = None, date_to: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The record's period, the default filling what is not given, in order."""
+    today = clock.today()
+    start = date_from or today - dt.timedelta(days=RECORD_DAYS_BACK)
+    end = date_to or today + dt.timedelta(days=RECORD_DAYS_AHEAD)
+    return (start, end) if start <= end else (end, start)
+
+
+def live_factory_links() -> dict[int, ExternalLink]:
+    """Each factory's newest live report link (one query)."""
+    found: dict[int, ExternalLink] = {}
+    for link in ExternalLink.objects.filter(
+        purpose=LINK_PURPOSE, revoked_at__isnull=True, expires_at__gt=clock.now()
+    ).order_by("created_at"):
+        found[link.object_id] = link
+    return found
+
+
+def factory_days(sc: SubcontractOrder) -> list[dict[str, Any]]:
+    """A subcontract order's days at its factory: planned and reported output, each cumulated (two queries)."""
+    from gendan.production.models import DailyReport
+
+    planned = dict(PlanLoad.objects.filter(subcontract=sc).order_by("date").values_list("date", "quantity"))
+    reports = {r.date: r for r in DailyReport.objects.filter(subcontract=sc).order_by("date")}
+    rows, planned_cum, actual_cum = [], ZERO, ZERO
+    for day in sorted(set(planned) | set(reports)):
+        planned_cum += planned.get(day, ZERO)
+        report = reports.get(day)
+        actual_cum += report.good_qty if report else ZERO
+        rows.append(
+            {
+                "date": day,
+                "planned": planned.get(day),
+                "planned_cum": planned_cum,
+                "report": report,
+                "actual_cum": actual_cum,
+            }
+        )
+    return rows
 
 
 def factory_record(date_from: dt.date, date_to: dt.date, *, factory_id: int | None = None) -> list[dict[str, Any]]:
