@@ -2,6 +2,7 @@
 close short), each factory's record and link, and the factory's own page behind its link."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -92,6 +93,7 @@ def subcontract_list(request: HttpRequest) -> HttpResponse:
 
 
 def _form_context(notice: ProductionNotice, post: Any, initial: dict[str, Any]) -> dict[str, Any]:
+    initial = {k: f"{v.normalize():f}" if isinstance(v, Decimal) else v for k, v in initial.items()}
     steps = list(RoutingStep.objects.filter(product_id=notice.product_id).order_by("position"))
     return {
         "notice": notice,
