@@ -67,6 +67,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if isinstance(exc, StaleVersion):
             body["current_version"] = exc.current_version
+        body.update(getattr(exc, "extra", {}))  # figures a conflict carries (e.g. the overloads of a plan edit)
         return api.create_response(request, body, status=409)
 
     @api.exception_handler(AuthenticationError)

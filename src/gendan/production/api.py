@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from gendan.core.apiutils import require_perm
 from gendan.core.exceptions import NotFound
-from gendan.production import services
+from gendan.production import planning, services
 from gendan.production.models import Anomaly, DailyReport, ProductionNotice
 from gendan.production.schemas import (
     AnomalyIn,
@@ -30,6 +30,9 @@ from gendan.production.schemas import (
     NoticePage,
     OrderCheckIn,
     OrderCheckOut,
+    PlanEditOut,
+    PlanIn,
+    PlanOut,
     ProgressOut,
     ReasonIn,
     ReleaseIn,
@@ -41,6 +44,7 @@ from gendan.production.schemas import (
     TextIn,
     TrackingPage,
     TrackingSortT,
+    VersionIn,
 )
 from gendan.sales.models import OrderLine
 from gendan.sales.selectors import get_order
@@ -86,6 +90,7 @@ def notice_dict(n: ProductionNotice) -> dict[str, Any]:
         "status": n.status,
         "planned_start": n.planned_start,
         "planned_finish": n.planned_finish,
+        "plan_edited": n.plan_edited,
         "version": n.version,
     }
 
@@ -140,6 +145,45 @@ def notice_release(request: HttpRequest, notice_id: int, data: ReleaseIn | None 
     require_perm(request, "production.release_productionnotice")
     services.release_notice(notice=_notice(notice_id), by=request.user, accept=data.accept if data else "")
     return notice_dict(_notice(notice_id))
+
+
+@router.get("/production-notices/{notice_id}/plan", response=PlanOut)
+def notice_plan(request: HttpRequest, notice_id: int):
+    """A notice's in-house plan (生产计划): each operation's daily quantity, load and overtime."""
+    require_perm(request, "production.view_planload")
+    return planning.notice_plan(_notice(notice_id))
+
+
+@router.put("/production-notices/{notice_id}/plan", response=PlanEditOut)
+def notice_plan_edit(request: HttpRequest, notice_id: int, data: PlanIn):
+    """Adjust a released notice's daily quantities by hand, re-checked against capacity: each operation given must
+    add up to its in-house quantity, on days its work centre works, never ahead of the operation before it (422).
+    A day over capacity within the allowed overtime is refused (409, `code` insufficient_quantity, with the
+    `overloads`) unless `accept_overload`; beyond the overtime it is refused (422). `check_only` answers the
+    re-check without saving. The adjusted plan stays when others are planned, and comes first."""
+    require_perm(request, "production.edit_plan")
+    notice = _notice(notice_id)
+    proposal = planning.edit_plan(
+        notice=notice,
+        by=request.user,
+        items=[row.model_dump() for row in data.rows],
+        version=data.version,
+        accept_overload=data.accept_overload,
+        check_only=data.check_only,
+    )
+    return {
+        "saved": not data.check_only,
+        "overloads": proposal.overloads,
+        "plan": planning.notice_plan(_notice(notice_id)),
+    }
+
+
+@router.post("/production-notices/{notice_id}/plan/reset", response=PlanOut)
+def notice_plan_reset(request: HttpRequest, notice_id: int, data: VersionIn | None = None):
+    """Hand a plan adjusted by hand back to the scheduler (planned afresh, earliest due date first)."""
+    require_perm(request, "production.edit_plan")
+    planning.reset_plan(notice=_notice(notice_id), by=request.user, version=data.version if data else None)
+    return planning.notice_plan(_notice(notice_id))
 
 
 # ---- daily reports and progress ----------------------------------------------------------------------------

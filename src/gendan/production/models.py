@@ -40,6 +40,8 @@ class ProductionNotice(VersionedModel):
     status = models.CharField(_("status"), max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_finish = models.DateField(_("planned finish"), null=True, blank=True)
+    # the planner set the daily quantities by hand: re-planning leaves them, and they come first for every notice
+    plan_edited = models.BooleanField(_("plan adjusted by hand"), default=False)
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -169,6 +171,7 @@ class PlanLoad(models.Model):
         verbose_name = _("planned load")
         verbose_name_plural = _("planned loads")
         indexes = [models.Index(fields=["work_centre", "date"]), models.Index(fields=["due_date"])]
+        permissions = [("edit_plan", _("Can adjust the production plan's daily quantities"))]
 
     def __str__(self) -> str:
         return f"{self.notice_id} #{self.position} {self.work_centre_id} {self.date}: {self.load}"

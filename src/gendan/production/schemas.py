@@ -89,7 +89,73 @@ class NoticeOut(BaseModel):
     status: str
     planned_start: dt.date | None
     planned_finish: dt.date | None
+    plan_edited: bool
     version: int
+
+
+class PlanDayOut(BaseModel):
+    date: dt.date
+    quantity: Decimal
+    load: Decimal = Field(description="hours, or units on a work centre counted in units")
+    overtime: Decimal
+
+
+class PlanOperationOut(BaseModel):
+    position: int
+    operation: str
+    work_centre_id: int
+    work_centre: str
+    unit: str
+    quantity: Decimal = Field(description="what the operation makes in-house (less what was sent out)")
+    days: list[PlanDayOut]
+
+
+class PlanOut(BaseModel):
+    notice_id: int
+    number: str
+    version: int
+    plan_edited: bool = Field(description="the planner adjusted the daily quantities by hand")
+    due_date: dt.date
+    planned_start: dt.date | None
+    planned_finish: dt.date | None
+    operations: list[PlanOperationOut]
+
+
+class PlanDayIn(BaseModel):
+    position: int
+    date: dt.date
+    quantity: Decimal = Field(ge=0)
+
+
+class PlanIn(BaseModel):
+    version: int | None = None
+    rows: list[PlanDayIn] = Field(
+        description="the new daily quantities of the operations given, from today on: an operation given is planned "
+        "on exactly these days (the days before today stay as they were)"
+    )
+    accept_overload: bool = Field(False, description="save even when a day goes over capacity (within overtime)")
+    check_only: bool = Field(False, description="answer the re-check and save nothing")
+
+
+class OverloadOut(BaseModel):
+    work_centre_id: int
+    work_centre: str
+    date: dt.date
+    capacity: Decimal
+    limit: Decimal = Field(description="the capacity with the work centre's allowed overtime")
+    planned: Decimal = Field(description="everything planned there that day with this edit")
+    over: Decimal
+    unit: str
+
+
+class PlanEditOut(BaseModel):
+    saved: bool
+    overloads: list[OverloadOut]
+    plan: PlanOut
+
+
+class VersionIn(BaseModel):
+    version: int | None = None
 
 
 class NoticePage(BaseModel):

@@ -104,10 +104,10 @@ def planned_load(
     exclude_order: int | None = None,
 ) -> dict[tuple[int, dt.date], Decimal]:
     """What released notices already take per (work centre, day): those due on or before `due_date` (every notice
-    when it is None)."""
+    when it is None) and those whose plan the planner adjusted by hand (it stays where it is)."""
     rows = PlanLoad.objects.filter(work_centre_id__in=list(work_centre_ids), date__gte=start, date__lte=end)
     if due_date is not None:
-        rows = rows.filter(due_date__lte=due_date)
+        rows = rows.filter(Q(due_date__lte=due_date) | Q(notice__plan_edited=True))
     if exclude_notice is not None:
         rows = rows.exclude(notice_id=exclude_notice)
     if exclude_order is not None:

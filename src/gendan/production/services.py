@@ -514,6 +514,7 @@ def _save_loads(notice: ProductionNotice, result: Schedule, job: Job) -> None:
     finishes = [d for d in (result.finish, outside["finish"]) if d]
     notice.planned_start = min(starts, default=None)
     notice.planned_finish = max(finishes, default=None)
+    notice.plan_edited = False
 
 
 def _plan(notice: ProductionNotice) -> Schedule:
@@ -633,9 +634,9 @@ def release_notice(*, notice: ProductionNotice, by: Any, accept: str = "") -> Pr
 
 def replan_after(due_date: dt.date, *, exclude: int | None = None) -> list[int]:
     """Plan again, earliest due first, the released notices due after `due_date` (a notice due earlier took their
-    capacity). Returns the orders of the notices planned again."""
+    capacity) — not those the planner adjusted by hand. Returns the orders of the notices planned again."""
     later = list(
-        ProductionNotice.objects.filter(status=NoticeStatus.RELEASED, due_date__gt=due_date)
+        ProductionNotice.objects.filter(status=NoticeStatus.RELEASED, due_date__gt=due_date, plan_edited=False)
         .exclude(pk=exclude)
         .select_related("product")
         .order_by("due_date", "pk")

@@ -264,7 +264,7 @@ def factory_amount(sc: SubcontractOrder, steps: list[RoutingStep] | None = None)
     return (minutes / 60).quantize(Decimal("0.01"))
 
 
-def _replan_notice(notice: ProductionNotice) -> list[int]:
+def _replan_notice(notice: ProductionNotice, *, by: User | None) -> list[int]:
     """After the factories' share of a released notice changed: plan its in-house work again, and the notices due
     after it. Returns the orders whose plan moved."""
     from gendan.production.services import _plan, replan_after
@@ -272,10 +272,20 @@ def _replan_notice(notice: ProductionNotice) -> list[int]:
     if notice.status != NoticeStatus.RELEASED:
         return []
     locked = ProductionNotice.objects.select_for_update().select_related("product").get(pk=notice.pk)
-    _plan(locked)
+    was_edited = locked.plan_edited
+    _plan(locked)  # a plan adjusted by hand no longer adds up to the in-house quantity: it is planned afresh
     ProductionNotice.objects.filter(pk=locked.pk).update(
-        planned_start=locked.planned_start, planned_finish=locked.planned_finish
+        planned_start=locked.planned_start, planned_finish=locked.planned_finish, plan_edited=False
     )
+    if was_edited:
+        audit.record(
+            instance=locked,
+            action=AuditAction.UPDATE,
+            by=by,
+            changes={"plan_edited": [True, False]},
+            message=_("The in-house quantity changed: the plan adjusted by hand was planned again."),
+            related=locked.order,
+        )
     return [locked.order_id, *replan_after(locked.due_date, exclude=locked.pk)]
 
 
@@ -332,7 +342,7 @@ def send_subcontract(*, sc: SubcontractOrder, by: User, version: int | None = No
         ]
     )
     _move(locked, SubcontractStatus.SENT, by=by, sent_at=clock.now(), planned_finish=result.finish)
-    moved = _replan_notice(locked.notice)
+    moved = _replan_notice(locked.notice, by=by)
     feed_plan({locked.order_id, *moved}, by=by)
     return locked
 
@@ -356,7 +366,7 @@ def cancel_subcontract(*, sc: SubcontractOrder, by: User, reason: str = "") -> S
     PlanLoad.objects.filter(subcontract=locked).delete()
     _move(locked, SubcontractStatus.CANCELLED, by=by, message=reason, closed_at=clock.now())
     if was == SubcontractStatus.SENT:
-        moved = _replan_notice(locked.notice)
+        moved = _replan_notice(locked.notice, by=by)
         feed_plan({locked.order_id, *moved}, by=by)
     return locked
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gendan.production import import_views, subcontract_views, tracking_views, views
+from gendan.production import import_views, plan_views, subcontract_views, tracking_views, views
 
 app_name = "production"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("orders/<int:order_id>/anomalies/add/", views.anomaly_add, name="anomaly_add"),
     path("notices/<int:notice_id>/", views.notice_detail, name="notice"),
     path("notices/<int:notice_id>/document.pdf", views.notice_document, name="notice_document"),
+    path("notices/<int:notice_id>/plan/", plan_views.plan_edit, name="plan"),
     path("notices/<int:notice_id>/release/", views.notice_release, name="notice_release"),
     path("lines/<int:line_id>/notice/", views.notice_add, name="notice_add"),
     path("subcontracts/", subcontract_views.subcontract_list, name="subcontract_list"),

@@ -96,6 +96,16 @@ def field_label(name: str, model_label: str) -> str:
 
 
 @register.filter
+def plain(value: Any) -> str:
+    """A number as it is typed into a form field: 6000, 12.5 — no grouping, no trailing zeros; blank for none."""
+    from decimal import Decimal
+
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(str(value)).normalize():f}"
+
+
+@register.filter
 def qty(value: Any) -> str:
     """A quantity without trailing zeros, grouped for the reader's language: 1200.000 → 1,200; 12.500 → 12.5."""
     from decimal import Decimal
