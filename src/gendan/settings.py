@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "gendan.sales",
     "gendan.followup",
     "gendan.inventory",
+    "gendan.samples",
+    "gendan.quality",
     "gendan.procurement",
     "gendan.production",
     "gendan.demo",
@@ -208,6 +210,8 @@ GENDAN_REFORECAST_AT = os.environ.get("GENDAN_REFORECAST_AT", "01:30")  # nightl
 GENDAN_DIGEST_AT = os.environ.get("GENDAN_DIGEST_AT", "07:30")  # morning chase digest e-mails, company time
 GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
 GENDAN_MATERIALS_MILESTONE = os.environ.get("GENDAN_MATERIALS_MILESTONE", "MIH")  # fed by purchase orders
+# working days after a dispatch arrives when the customer's feedback on the samples is chased
+GENDAN_SAMPLE_FEEDBACK_DAYS = int(os.environ.get("GENDAN_SAMPLE_FEEDBACK_DAYS", "3"))
 GENDAN_REQUIREMENTS_AT = os.environ.get("GENDAN_REQUIREMENTS_AT", "01:00")  # nightly netting, before the re-forecast
 GENDAN_PO_APPROVAL_LIMIT = os.environ.get("GENDAN_PO_APPROVAL_LIMIT", "20000")  # POs above it need a manager
 GENDAN_SUPPLIER_LINK_DAYS = int(os.environ.get("GENDAN_SUPPLIER_LINK_DAYS", "60"))  # supplier links expire after

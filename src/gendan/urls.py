@@ -15,6 +15,8 @@ urlpatterns = [
     path("orders/", include("gendan.sales.urls")),
     path("follow-up/", include("gendan.followup.urls")),
     path("inventory/", include("gendan.inventory.urls")),
+    path("samples/", include("gendan.samples.urls")),
+    path("quality/", include("gendan.quality.urls")),
     path("purchasing/", include("gendan.procurement.urls")),
     path("production/", include("gendan.production.urls")),
     path("s/", include("gendan.procurement.supplier_urls")),
