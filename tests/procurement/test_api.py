@@ -132,7 +132,7 @@ def test_the_order_list_of_purchase_orders_and_waiting_inspections(world, confir
     listing = api_as(world.buyer).get("/purchase-orders", order_id=order.pk)
     assert listing.json()["count"] == 1
     assert api_as(world.buyer).get("/purchase-orders", status="sent").json()["count"] == 0
-    assert api_as(world.qc).get("/inspections").json() == []
+    assert api_as(world.qc).get("/incoming-inspections").json() == []
     assert not IncomingInspection.objects.exists()
     assert Order.objects.get(pk=order.pk).ex_factory_date == dt.date(2027, 2, 15)
 

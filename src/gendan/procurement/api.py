@@ -361,16 +361,19 @@ def po_receive(request: HttpRequest, po_id: int, data: ReceiptIn):
     )
 
 
-@router.get("/inspections", response=list[InspectionOut])
+@router.get("/incoming-inspections", response=list[InspectionOut])
 def inspection_list(request: HttpRequest, status: str = "pending", limit: int = Query(200, ge=1, le=1000)):
-    """Incoming inspections, waiting ones by default (oldest delivery first)."""
+    """Incoming inspections of materials, waiting ones by default (oldest delivery first). (`/inspections` lists
+    the inspections of orders' lots.)"""
     require_perm(request, "procurement.view_incominginspection")
     return [inspection_dict(i) for i in selectors.inspections(status or None)[:limit]]
 
 
-@router.post("/inspections/{inspection_id}/result", response=InspectionOut)
+@router.post("/incoming-inspections/{inspection_id}/result", response=InspectionOut)
+@router.post("/inspections/{inspection_id}/result", response=InspectionOut, operation_id="inspection_result_first_path")
 def inspection_result(request: HttpRequest, inspection_id: int, data: InspectionResultIn):
-    """Record the result: accepted goes into stock (reserved for its order), rejected stays open and is chased."""
+    """Record an incoming inspection's result: accepted goes into stock (reserved for its order), rejected stays
+    open and is chased. (Also at `/inspections/{id}/result`, the path it was first published at.)"""
     require_perm(request, "procurement.inspect_material")
     inspection = selectors.get_inspection(inspection_id)
     services.record_inspection(inspection=inspection, by=request.user, data=data.model_dump(exclude_none=True))

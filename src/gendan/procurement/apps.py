@@ -67,9 +67,11 @@ class ProcurementConfig(AppConfig):
         from gendan.core.dashboard import register_panel
         from gendan.procurement import hooks, selectors  # noqa: F401 - selectors registers the expediting rows
         from gendan.procurement.tasks import register_jobs
+        from gendan.quality.selectors import register_list_source
         from gendan.sales.hub import register_section
 
         hooks.connect()
         register_jobs()
+        register_list_source("incoming", _("Incoming inspection"), selectors.incoming_inspection_rows)
         register_section(materials_section)
         register_panel(inspections_panel)

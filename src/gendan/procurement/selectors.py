@@ -175,6 +175,67 @@ def inspections(status: str | None = InspectionStatus.PENDING) -> QuerySet[Incom
     return qs.order_by("receipt_line__receipt__received_date", "id")
 
 
+def incoming_inspection_rows(filters: dict) -> list:
+    """Incoming inspections as rows of the quality app's inspection list (filters q, status, result, date_from,
+    date_to): a done inspection passes when nothing was rejected."""
+    from django.db.models import Q
+
+    from gendan.quality.choices import Result
+    from gendan.quality.selectors import ListRow
+
+    qs = inspections(None)
+    q = filters.get("q") or ""
+    if q:
+        qs = qs.filter(
+            Q(receipt_line__receipt__number__icontains=q)
+            | Q(receipt_line__receipt__purchase_order__number__icontains=q)
+            | Q(receipt_line__po_line__material__code__icontains=q)
+            | Q(receipt_line__receipt__purchase_order__supplier__code__icontains=q)
+        )
+    status = filters.get("status") or ""
+    if status in ("open", "planned", "booked"):
+        qs = qs.filter(status=InspectionStatus.PENDING)
+    elif status == "done":
+        qs = qs.filter(status=InspectionStatus.DONE)
+    elif status:
+        return []
+    result = filters.get("result") or ""
+    if result == "pass":
+        qs = qs.filter(status=InspectionStatus.DONE, rejected_qty=0)
+    elif result == "fail":
+        qs = qs.filter(status=InspectionStatus.DONE, rejected_qty__gt=0)
+    if filters.get("date_from"):
+        qs = qs.filter(receipt_line__receipt__received_date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(receipt_line__receipt__received_date__lte=filters["date_to"])
+    rows = []
+    for i in qs:
+        line = i.receipt_line
+        done = i.status == InspectionStatus.DONE
+        passed = done and not i.rejected_qty
+        order = line.po_line.order
+        rows.append(
+            ListRow(
+                kind="incoming",
+                kind_label=_("Incoming inspection"),
+                number=f"{line.receipt.number} #{line.po_line.position}",
+                url=reverse("procurement:inspection", args=[i.pk]),
+                date=i.inspected_on or line.receipt.received_date,
+                order_id=order.pk if order else None,
+                order_number=order.number if order else line.receipt.purchase_order.number,
+                product=line.po_line.material.code,
+                maker=line.receipt.purchase_order.supplier.code,
+                lot_size=line.quantity,
+                inspector=(i.inspector.get_full_name() or i.inspector.username) if i.inspector_id else "",
+                status="done" if done else "planned",
+                status_label=i.get_status_display(),
+                result=("pass" if passed else "fail") if done else "",
+                result_label=(Result.PASS.label if passed else Result.FAIL.label) if done else "",
+            )
+        )
+    return rows
+
+
 def get_inspection(inspection_id: int) -> IncomingInspection:
     found = inspections(None).filter(pk=inspection_id).first()
     if found is None:

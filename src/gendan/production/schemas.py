@@ -411,6 +411,9 @@ class FactoryRecordOut(BaseModel):
     rejected: Decimal
     rejected_pct: Decimal | None
     defect_pct: Decimal | None = Field(description="defects in the factory's daily reports, %")
+    first_pass_pct: float | None = Field(
+        None, description="lots it made that quality inspected in the period and passed the first time, %"
+    )
 
 
 class FactoryLinkOut(BaseModel):

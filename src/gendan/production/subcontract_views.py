@@ -53,6 +53,7 @@ RECORD_COLUMNS = [
     Column("late_open", "逾期未回", "Late and still out"),
     Column("rejected_pct", "拒收率 %", "Rejected %"),
     Column("defect_pct", "不良率 %", "Defects reported %"),
+    Column("first_pass_pct", "一次合格率 %", "First-pass yield %"),
 ]
 FORM_FIELDS = ("factory_id", "first_position", "last_position", "quantity", "unit_price", "currency", "send_date")
 

@@ -691,7 +691,8 @@ def factory_days(sc: SubcontractOrder) -> list[dict[str, Any]]:
 def factory_record(date_from: dt.date, date_to: dt.date, *, factory_id: int | None = None) -> list[dict[str, Any]]:
     """Each subcontract factory's record over the subcontract orders due back in the period: orders and quantity
     sent, received, on-time delivery (quantity back by its return date ÷ quantity due by today), days late,
-    orders late and still out, rejected at receipt and defects the factory reported (four queries)."""
+    orders late and still out, rejected at receipt, defects the factory reported, and the first-pass yield of the
+    lots it made that quality inspected (five queries)."""
     from django.db.models import Sum
 
     from gendan.production.models import DailyReport
@@ -722,6 +723,9 @@ def factory_record(date_from: dt.date, date_to: dt.date, *, factory_id: int | No
         .annotate(g=Sum("good_qty"), d=Sum("defect_qty"), s=Sum("scrap_qty"))
         .values_list("work_centre_id", "g", "d", "s")
     }
+    from gendan.quality.selectors import factory_first_pass
+
+    first_pass = factory_first_pass({f.supplier_id for f in factories}, since=date_from, until=date_to)
     rows = []
     for factory in factories:
         mine = [sc for sc in orders if sc.factory_id == factory.pk]
@@ -753,6 +757,8 @@ def factory_record(date_from: dt.date, date_to: dt.date, *, factory_id: int | No
                 "rejected": rejected,
                 "rejected_pct": (rejected * 100 / received).quantize(Decimal("0.1")) if received else None,
                 "defect_pct": (defects * 100 / made).quantize(Decimal("0.1")) if made else None,
+                # lots of its orders inspected in the period that passed the first time (quality's record)
+                "first_pass_pct": first_pass.get(factory.supplier_id),
             }
         )
     return rows
