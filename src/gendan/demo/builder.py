@@ -59,9 +59,12 @@ from gendan.production import services as production_services
 from gendan.production import subcontracting
 from gendan.production.choices import MeasureKind
 from gendan.production.models import DailyReport, PlanLoad, ProductionNotice, SubcontractOrder
+from gendan.quality import services as quality_services
+from gendan.quality.models import DefectType
 from gendan.sales import services as sales_services
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order, OrderLine, ReviewItem
+from gendan.samples import services as sample_services
 
 ZERO = Decimal(0)
 BATCH = 20  # orders built together, so that the buyer buys for several at once
@@ -1127,6 +1130,220 @@ class DemoBuilder:
                     )
         self.log(f"shop floor: {reports} daily reports, {len(sent)} subcontract orders sent")
 
+    def build_quality(self) -> None:
+        """The defect catalogue and the key customers' AQLs; the final inspections of the orders about to leave:
+        those already made (mostly passed, one failed and being re-worked, one failed and waiting for a decision),
+        the next ones planned or booked with the inspector, and in-process checks of the orders in production."""
+        qc, merch, rng, calendar = self.users["qc"], self.users["merch1"], random.Random(11), self.calendar
+        with self.at(self.today - dt.timedelta(days=200)), transaction.atomic():
+            categories = set(Product.objects.values_list("category", flat=True))
+            DefectType.objects.bulk_create(
+                DefectType(category=c, code=code, name_zh=zh, name_en=en, defect_class=klass)
+                for c, code, zh, en, klass in data.QUALITY_DEFECTS
+                if not c or c in categories
+            )
+            for code, (level, critical, major, minor) in data.QUALITY_DEFAULTS.items():
+                customer = Customer.objects.filter(code=code).first()
+                if customer is not None:
+                    quality_services.set_customer_defaults(
+                        by=qc,
+                        customer_id=customer.pk,
+                        data={"level": level, "aql_critical": critical, "aql_major": major, "aql_minor": minor},
+                    )
+        done_fi = (
+            Milestone.objects.filter(
+                code="FI",
+                actual_date__gte=self.today - dt.timedelta(days=120),
+                actual_date__lt=self.today,
+                order__status=OrderStatus.READY_TO_SHIP,
+            )
+            .select_related("order")
+            .order_by("actual_date", "order_id")
+        )
+        made = planned = 0
+        for milestone in done_fi[:36]:  # the history: the lots inspected on the milestone's day
+            fail = made % 6 == 4
+            inspection = self._plan_inspection(milestone.order, milestone.actual_date, by=merch)
+            if inspection is None:
+                continue
+            done = self._inspect_lot(inspection, milestone.actual_date, fail=fail, rng=rng)
+            made += 1
+            if done.result == "fail":  # re-worked and passed two working days later
+                retry = calendar.add(milestone.actual_date, 2)
+                if retry < self.today:
+                    with self.at(milestone.actual_date), transaction.atomic():
+                        quality_services.set_disposition(
+                            inspection=done,
+                            by=qc,
+                            disposition="rework",
+                            note=data.FAIL_FINDINGS,
+                            reinspection_date=retry,
+                        )
+                    again = done.reinspections.get()
+                    self._inspect_lot(again, retry, fail=False, rng=rng)
+        in_production = Order.objects.filter(status=OrderStatus.IN_PRODUCTION).order_by("pk")
+        for n, order in enumerate(in_production[:24]):  # in-process checks of the lines at work
+            day = calendar.add(self.today, -rng.randint(1, 12))
+            inspection = self._plan_inspection(order, day, by=merch, kind="in_process")
+            if inspection is not None:
+                self._inspect_lot(inspection, day, fail=n % 7 == 3, rng=rng)
+                made += 1
+        due = (
+            Milestone.objects.filter(
+                code="FI",
+                actual_date__isnull=True,
+                order__status__in=[OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP],
+            )
+            .select_related("order")
+            .order_by("forecast_date", "order_id")
+        )
+        failed = 0
+        for milestone in due[:40]:  # to come (and the few already made that failed)
+            day = milestone.forecast_date
+            inspection = self._plan_inspection(milestone.order, day, by=merch)
+            if inspection is None:
+                continue
+            if day < self.today:  # made and failed: one re-worked, one waiting for the decision
+                done = self._inspect_lot(inspection, day, fail=True, rng=rng)
+                if failed:
+                    with self.at(day), transaction.atomic():
+                        quality_services.set_disposition(
+                            inspection=done,
+                            by=qc,
+                            disposition="rework",
+                            note=data.FAIL_FINDINGS,
+                            reinspection_date=calendar.add(max(day, self.today), 2),
+                        )
+                failed += 1
+                made += 1
+            else:
+                if planned < 6:
+                    with self.at(self.today), transaction.atomic():
+                        quality_services.book_inspection(inspection=inspection, by=merch, date=day, inspector=qc.pk)
+                planned += 1
+        self.log(f"quality: {made} inspections made, {planned} planned")
+
+    def build_samples(self) -> None:
+        """PP samples of the confirmed orders waiting for their PP approval — requested ten days ago, sent by
+        courier, some approved, some rejected and in their second round, some still in the sample room — and the
+        development samples prospects asked for, one made by a supplier and late on its pattern."""
+        calendar, rng = self.calendar, random.Random(13)
+        courier = Supplier.objects.filter(code=data.SAMPLE_COURIER).first()
+        pps = (
+            Milestone.objects.filter(code="PPS", actual_date__isnull=True, order__status=OrderStatus.CONFIRMED)
+            .select_related("order__merchandiser", "order__customer")
+            .order_by("planned_date", "order_id")[:9]
+        )
+        asked = calendar.add(self.today, -10)
+        made = 0
+        for n, milestone in enumerate(pps):
+            order, merch = milestone.order, milestone.order.merchandiser
+            line = order.lines.order_by("position").first()
+            with self.at(asked), transaction.atomic():
+                sample = sample_services.create_sample(
+                    by=merch,
+                    data={
+                        "kind": "pp",
+                        "order_id": order.pk,
+                        "order_line_id": line.pk if line else None,
+                        "description": data.PP_SAMPLE_NOTES[n % len(data.PP_SAMPLE_NOTES)],
+                        "quantity": 2,
+                        "required_date": max(calendar.add(asked, 5), min(milestone.planned_date, self.today)),
+                    },
+                )
+                sample_services.transition(sample=sample, action="start", by=merch)
+            made += 1
+            if n % 3 == 2:
+                continue  # still in the sample room
+            sent_on = calendar.add(asked, 4)
+            with self.at(sent_on), transaction.atomic():
+                sample_services.transition(sample=sample, action="ready", by=merch)
+                contact = order.customer.contacts.order_by("-is_primary", "pk").first()
+                sample_services.create_dispatch(
+                    by=merch,
+                    data={
+                        "customer_id": order.customer_id,
+                        "contact_id": contact.pk if contact else None,
+                        "address": order.customer.address or order.customer.name,
+                        "sent_date": sent_on,
+                        "courier_supplier_id": courier.pk if courier else None,
+                        "courier": "" if courier else "SF Express",
+                        "tracking_no": f"SF{rng.randint(10**11, 10**12 - 1)}",
+                        "cost": Decimal(rng.choice([180, 220, 260])),
+                        "currency": "CNY",
+                        "items": [
+                            {"sample_id": sample.pk},
+                            {"kind": "swatch", "description": "面料色卡", "quantity": 1},
+                        ],
+                    },
+                )
+            decided = calendar.add(sent_on, 3)
+            if decided >= self.today:
+                continue
+            with self.at(decided), transaction.atomic():
+                if n % 3 == 0:
+                    sample_services.transition(sample=sample, action="approve", by=merch, comment="")
+                else:
+                    comment = data.PP_REJECTIONS[n % len(data.PP_REJECTIONS)]
+                    sample_services.transition(sample=sample, action="reject", by=merch, comment=comment)
+        sales = self.users.get("sales1") or self.users["manager"]
+        prospects = list(Customer.objects.filter(tier="prospect").order_by("pk")[:3]) or self.customers[:3]
+        makers = list(Supplier.objects.filter(kind="subcontract").order_by("pk")[:1])
+        for n, (customer, (what, colours, quantity)) in enumerate(
+            zip(prospects, data.DEVELOPMENT_SAMPLES, strict=False)
+        ):
+            with self.at(calendar.add(self.today, -8)), transaction.atomic():
+                sample = sample_services.create_sample(
+                    by=sales,
+                    data={
+                        "kind": "development",
+                        "customer_id": customer.pk,
+                        "description": what,
+                        "colours_sizes": colours,
+                        "quantity": quantity,
+                        "required_date": calendar.add(self.today, 2 + n),
+                        "maker_supplier_id": makers[0].pk if makers and n == 0 else None,
+                        "cost": Decimal(300 + 150 * n),
+                        "currency": "CNY",
+                        "paid_by": "company" if n else "customer",
+                    },
+                )
+                if n:
+                    sample_services.transition(sample=sample, action="start", by=sales)
+            made += 1
+        self.log(f"samples: {made} requested")
+
+    def _plan_inspection(self, order: Order, day: dt.date, *, by: User, kind: str = "final"):  # noqa: ANN202
+        line = order.lines.order_by("position").first()
+        if line is None:
+            return None
+        with self.at(min(day, self.today) - dt.timedelta(days=5)), transaction.atomic():
+            return quality_services.plan_inspection(
+                by=by, data={"order": order, "order_line_id": line.pk, "planned_date": day, "kind": kind}
+            )
+
+    def _inspect_lot(self, inspection, day: dt.date, *, fail: bool, rng: random.Random):  # noqa: ANN001, ANN202
+        """Book and inspect a lot on `day`: a few stains and loose threads; a failing lot reaches Re on majors."""
+        qc = self.users["qc"]
+        classes = quality_services.plan_rows(inspection)["classes"]
+        sample = max(r["sample_size"] for r in classes.values())
+        major = classes["major"]["reject"] if fail else min(rng.randint(0, 2), classes["major"]["accept"])
+        defects = [{"code": "THREAD", "quantity": rng.randint(1, max(1, classes["minor"]["accept"]))}]
+        if major:
+            defects.append({"code": rng.choice(["STAIN", "SEAM", "SHADE"]), "quantity": major})
+        with self.at(day), transaction.atomic():
+            quality_services.book_inspection(inspection=inspection, by=qc, date=day, inspector=qc.pk)
+            return quality_services.record_findings(
+                inspection=inspection,
+                by=qc,
+                inspected_qty=sample,
+                defects=defects,
+                checks=[
+                    {"kind": "quantity", "name": "箱数 / cartons", "ok": True},
+                    {"kind": "carton_marks", "name": "正唛/侧唛", "ok": True},
+                ],
+            )
+
     def build(self) -> None:
         with self.at(self.today - dt.timedelta(days=250)):
             with transaction.atomic():
@@ -1136,6 +1353,8 @@ class DemoBuilder:
         self.build_orders()
         self.build_production()
         self.build_shop_floor()
+        self.build_quality()
+        self.build_samples()
         # as the nightly runs would: requirements netted, then forecasts, as of today
         procurement_services.rerun_all()
         totals = followup_services.reforecast_orders()

@@ -603,3 +603,38 @@ CATEGORY_ROUTING = {
 EMBROIDERED = {"抱枕套", "刺绣桌旗"}  # product families (Chinese stems) with an embroidery operation
 EMBROIDERY_MINUTES = "0.55"  # a 12-head machine: a design of about 6.5 minutes per cycle
 SIZE_STEP = "0.10"  # each larger spec of a family takes 10 % longer in every operation
+
+# Quality: the defect catalogue (缺陷库), every category's own and the common ones:
+#   (category ("" every category), code, Chinese name, English name, class)
+QUALITY_DEFECTS = [
+    ("", "HOLE", "破洞", "Hole", "critical"),
+    ("", "NEEDLE", "断针/金属异物", "Broken needle or metal", "critical"),
+    ("", "STAIN", "污渍", "Stain", "major"),
+    ("", "SHADE", "色差", "Shade variation", "major"),
+    ("", "SIZE", "尺寸超差", "Out of tolerance", "major"),
+    ("", "SEAM", "开线/跳针", "Open seam or skipped stitch", "major"),
+    ("", "LABEL", "标签错误", "Wrong or missing label", "major"),
+    ("", "THREAD", "线头", "Loose thread", "minor"),
+    ("", "CREASE", "折痕", "Crease", "minor"),
+    ("", "PACK", "包装不良", "Poor packing", "minor"),
+    ("毛巾 Towels", "PILE", "毛圈脱落/勾丝", "Pulled loop", "major"),
+    ("毛巾 Towels", "HEM", "折边不齐", "Uneven hem", "minor"),
+]
+# The inspection level and AQLs the key customers asked for (customer code: level, critical, major, minor)
+QUALITY_DEFAULTS = {"C-NW01": ("II", "0", "1.5", "4.0")}
+FAIL_FINDINGS = "大货抽检: 污渍、开线超标, 返工后复检"
+
+# Samples: what the PP samples look like, the customers' comments on a first round that is rejected, and the
+# development samples asked for by prospects.
+PP_SAMPLE_NOTES = ["大货面料, 按确认色", "PP sample in bulk fabric and trims", "大货面料, 含洗标/吊牌"]
+PP_REJECTIONS = [
+    "颜色偏浅, 请按确认色卡重做",
+    "Side seams puckered; stitch density too low",
+    "吊牌位置不对, 尺寸偏小 1cm",
+]
+DEVELOPMENT_SAMPLES = [
+    ("新款提花浴巾, 两色", "灰/白", 3),
+    ("Waffle weave bathrobe, proto in size M", "white / M", 2),
+    ("亚麻餐垫 4 件套, 刺绣 logo", "natural", 4),
+]
+SAMPLE_COURIER = "S-CR14"
