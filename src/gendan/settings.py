@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "gendan.quality",
     "gendan.procurement",
     "gendan.production",
+    "gendan.shipping",
+    "gendan.finance",
     "gendan.demo",
 ]
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("quality/", include("gendan.quality.urls")),
     path("purchasing/", include("gendan.procurement.urls")),
     path("production/", include("gendan.production.urls")),
+    path("shipping/", include("gendan.shipping.urls")),
+    path("finance/", include("gendan.finance.urls")),
     path("s/", include("gendan.procurement.supplier_urls")),
     path("f/", include("gendan.production.factory_urls")),
 ]

@@ -973,6 +973,7 @@ def feed_dates(*, code: str, dates: dict[int, tuple[dt.date | None, str]], by: U
     return len(changed)
 
 
+@transaction.atomic
 def complete_milestone(*, order_id: int, code: str, day: dt.date, note: str, by: User | None) -> bool:
     """Record milestone `code` of the order as done on `day` because another domain's facts say so (every material
     in stock: "materials in house"); False when there is no such open milestone."""

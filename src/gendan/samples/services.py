@@ -161,6 +161,23 @@ def _choice(value: Any, choices: Any, field: str, errors: dict[str, str]) -> str
     return text
 
 
+def _cost(data: dict[str, Any], current: dict[str, Any], errors: dict[str, str]) -> tuple[Decimal, str]:
+    """A cost and its currency from `data`, else as they are (`current`): the cost in the currency's decimals."""
+    currency = current.get("currency", Currency.CNY)
+    if "currency" in data:
+        currency = str(data.get("currency") or "").upper()
+        if currency not in Currency.values:
+            errors["currency"] = _("Choose a currency.")
+            currency = Currency.CNY
+    cost = current.get("cost", Decimal(0))
+    if "cost" in data or "currency" in data:
+        raw = data.get("cost", cost)
+        cost = _decimal(
+            0 if raw in (None, "") else raw, "cost", errors, decimals=places(currency), positive=False, max_digits=16
+        )
+    return cost, currency
+
+
 def plan_steps(required: dt.date, start: dt.date, calendar: WorkingCalendar) -> dict[str, dt.date]:
     """Each checklist step's planned date: its lead in working days before the required-by date, not before the
     round's start (a short round piles its steps up on the first days: that shows how tight it is)."""
@@ -278,23 +295,7 @@ def _clean_sample(data: dict[str, Any], *, sample: Sample | None, by: User) -> d
         elif maker is not None and not maker.is_active and maker != current.get("maker_supplier"):
             errors["maker_supplier_id"] = _("%(code)s is inactive.") % {"code": maker.code}
 
-    currency = current.get("currency", Currency.CNY)
-    if given("currency"):
-        currency = str(data.get("currency") or "").upper()
-        if currency not in Currency.values:
-            errors["currency"] = _("Choose a currency.")
-            currency = Currency.CNY
-    cost = current.get("cost", Decimal(0))
-    if given("cost") or given("currency"):
-        raw_cost = data.get("cost", cost)
-        cost = _decimal(
-            0 if raw_cost in (None, "") else raw_cost,
-            "cost",
-            errors,
-            decimals=places(currency),
-            positive=False,
-            max_digits=16,
-        )
+    cost, currency = _cost(data, current, errors)
 
     paid_by = current.get("paid_by", PaidBy.COMPANY)
     if given("paid_by"):
@@ -840,18 +841,7 @@ def _clean_dispatch(data: dict[str, Any], *, dispatch: Dispatch | None) -> dict[
     if not courier and "courier_supplier_id" not in errors:
         errors["courier"] = _("Say which courier carries it.")
     tracking = _text(data.get("tracking_no"), 60) if given("tracking_no") else current.get("tracking_no", "")
-    currency = current.get("currency", Currency.CNY)
-    if given("currency"):
-        currency = str(data.get("currency") or "").upper()
-        if currency not in Currency.values:
-            errors["currency"] = _("Choose a currency.")
-            currency = Currency.CNY
-    cost = current.get("cost", Decimal(0))
-    if given("cost") or given("currency"):
-        raw = data.get("cost", cost)
-        cost = _decimal(
-            0 if raw in (None, "") else raw, "cost", errors, decimals=places(currency), positive=False, max_digits=16
-        )
+    cost, currency = _cost(data, current, errors)
     expected = current.get("expected_arrival_date")
     if given("expected_arrival_date") or dispatch is None:
         expected = _date(data.get("expected_arrival_date"), "expected_arrival_date", errors)
