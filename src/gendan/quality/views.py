@@ -77,8 +77,8 @@ def _get(inspection_id: int) -> Inspection:
 def inspection_list(request: HttpRequest) -> HttpResponse:
     form = InspectionFilterForm(request.GET or None)
     filters = cleaned_filters(form)
-    if not request.GET:  # open ones and the last two months by default
-        filters["date_from"] = clock.today() - dt.timedelta(days=60)
+    if not request.GET.get("date_from"):  # the last two months (a year once filtered) unless a start is given
+        filters["date_from"] = clock.today() - dt.timedelta(days=365 if request.GET else 60)
     rows = selectors.inspection_rows(filters)
     if request.GET.get("format") == "xlsx":
         return xlsx_download(LIST_COLUMNS, rows, title=_("Inspections"), stem="inspections")
