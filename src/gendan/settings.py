@@ -227,3 +227,29 @@ GENDAN_PAGE_SIZE = 50
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 NINJA_PAGINATION_CLASS = "gendan.core.pagination.Pagination"
+
+# shipping
+GENDAN_SHIP_TOLERANCE_PCT = os.environ.get("GENDAN_SHIP_TOLERANCE_PCT", "0")  # % over the ordered qty a line may ship
+# containers: code → (usable CBM, payload kg, relative freight cost); "20GP:28:21700:100,40GP:…" overrides them
+GENDAN_SHIP_CONTAINERS = {
+    code: (cbm, kg, cost)
+    for code, cbm, kg, cost in (
+        item.split(":")
+        for item in os.environ.get(
+            "GENDAN_SHIP_CONTAINERS", "20GP:28:21700:100,40GP:58:26500:160,40HQ:68:26300:170"
+        ).split(",")
+    )
+}
+GENDAN_SHIP_LCL_BELOW_CBM = os.environ.get("GENDAN_SHIP_LCL_BELOW_CBM", "15")  # a smaller load goes LCL
+# the shipper on the documents (the letterhead); empty: the company's name in its settings, else "Gendan"
+GENDAN_COMPANY_NAME = os.environ.get("GENDAN_COMPANY_NAME", "")
+GENDAN_COMPANY_NAME_EN = os.environ.get("GENDAN_COMPANY_NAME_EN", "")
+GENDAN_COMPANY_ADDRESS = os.environ.get("GENDAN_COMPANY_ADDRESS", "")
+GENDAN_COMPANY_ADDRESS_EN = os.environ.get("GENDAN_COMPANY_ADDRESS_EN", "")
+GENDAN_COMPANY_PHONE = os.environ.get("GENDAN_COMPANY_PHONE", "")
+GENDAN_COMPANY_EMAIL = os.environ.get("GENDAN_COMPANY_EMAIL", "")
+
+# finance
+# the payment term (its code) of customers that have none of their own; empty: 100 % against copy B/L
+GENDAN_DEFAULT_PAYMENT_TERM = os.environ.get("GENDAN_DEFAULT_PAYMENT_TERM", "")
+GENDAN_PAYMENT_MILESTONE = os.environ.get("GENDAN_PAYMENT_MILESTONE", "PAY")  # completed when an order is fully paid

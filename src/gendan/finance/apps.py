@@ -1,5 +1,22 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from gendan.core.choices import Role
+
+
+def payments_section(request: Any, order: Any) -> dict[str, Any] | None:
+    """The order page's Payments: the order's invoices, invoiced / paid / open, its payment term."""
+    from gendan.finance.views import order_section_context
+
+    if not request.user.has_perm("finance.view_invoice"):
+        return None
+    return {
+        "template": "finance/partials/_order_section.html",
+        "context": order_section_context(request, order),
+        "order": 170,
+    }
 
 
 class FinanceConfig(AppConfig):
@@ -8,4 +25,42 @@ class FinanceConfig(AppConfig):
     name = "gendan.finance"
     label = "finance"
     verbose_name = _("Finance")
-    role_permissions: dict = {}
+
+    _view = ["view_invoice", "view_invoiceline", "view_receipt", "view_allocation", "view_paymentterm"]
+    _terms = [*_view, "view_customerterms", "view_orderterms", "add_orderterms", "change_orderterms"]
+    _finance = [
+        *_terms,
+        "add_invoice",
+        "change_invoice",
+        "cancel_invoice",
+        "add_receipt",
+        "change_receipt",
+        "add_allocation",
+        "add_paymentterm",
+        "change_paymentterm",
+        "add_customerterms",
+        "change_customerterms",
+        "view_fxsettlement",
+        "add_fxsettlement",
+    ]
+    role_permissions = {
+        Role.MERCHANDISER: _terms,
+        Role.SALES: _terms,
+        Role.SHIPPING: _view,
+        Role.FINANCE: _finance,
+        Role.MANAGER: [
+            *_terms,
+            "view_fxsettlement",
+            "add_paymentterm",
+            "change_paymentterm",
+            "add_customerterms",
+            "change_customerterms",
+        ],
+    }
+
+    def ready(self) -> None:
+        from gendan.finance import hooks, selectors  # noqa: F401 - selectors registers the invoices' chase rows
+        from gendan.sales.hub import register_section
+
+        register_section(payments_section)
+        hooks.connect()

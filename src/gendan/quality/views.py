@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gendan.core import audit, clock
@@ -278,7 +279,7 @@ def inspection_action(request: HttpRequest, inspection_id: int, action: str) -> 
             services.book_inspection(
                 inspection=inspection, by=by, date=post.get("date"), inspector=post.get("inspector_id"), version=version
             )
-            messages.success(request, _("%(number)s is booked.") % {"number": inspection.number})
+            messages.success(request, pgettext("inspection", "%(number)s is booked.") % {"number": inspection.number})
         elif action == "cancel":
             services.cancel_inspection(inspection=inspection, by=by, reason=post.get("reason", ""), version=version)
             messages.success(request, _("%(number)s is cancelled.") % {"number": inspection.number})

@@ -29,3 +29,20 @@ def sections_for(request: HttpRequest, order: Any) -> list[SafeString]:
     return [
         render_to_string(s["template"], {"order": order, **s.get("context", {})}, request=request) for s in sections
     ]
+
+
+# ---- review notes: what a higher app knows about a review topic (finance's credit check on the terms item) ----------
+ReviewNoteProvider = Callable[[Any], str]
+_review_notes: dict[str, list[ReviewNoteProvider]] = {}
+
+
+def register_review_note(topic: str, provider: ReviewNoteProvider) -> ReviewNoteProvider:
+    """`provider(order) -> text` is asked when a review round is created; its text starts the item's comment."""
+    providers = _review_notes.setdefault(str(topic), [])
+    if provider not in providers:
+        providers.append(provider)
+    return provider
+
+
+def review_note(order: Any, topic: str) -> str:
+    return "\n".join(text for text in (p(order) for p in _review_notes.get(str(topic), [])) if text)

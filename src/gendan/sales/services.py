@@ -40,6 +40,7 @@ from gendan.sales.choices import (
     Priority,
     Verdict,
 )
+from gendan.sales.hub import review_note
 from gendan.sales.models import Order, OrderLine, OrderRevision, ReviewItem
 
 __all__ = [
@@ -817,6 +818,7 @@ def submit_order(*, order: Order, by: User) -> Order:
                     position=position,
                     topic=topic,
                     department=departments[code],
+                    comment=review_note(locked, topic),
                 )
                 for position, (topic, code) in enumerate(REVIEW_DEPARTMENTS.items(), start=1)
             ]

@@ -35,3 +35,55 @@ HOLDING = (
 )
 # statuses after the goods left the factory
 SHIPPED = (ShipmentStatus.LOADED, ShipmentStatus.DEPARTED, ShipmentStatus.ARRIVED, ShipmentStatus.CLOSED)
+
+# The state machine: what each status may move to (the service checks every change against it, the page shows the
+# buttons it allows). Departure may follow the booking directly: the goods then left the factory that day.
+TRANSITIONS: dict[str, set[str]] = {
+    ShipmentStatus.PLANNED: {ShipmentStatus.BOOKED, ShipmentStatus.CANCELLED},
+    ShipmentStatus.BOOKED: {ShipmentStatus.LOADED, ShipmentStatus.DEPARTED, ShipmentStatus.CANCELLED},
+    ShipmentStatus.LOADED: {ShipmentStatus.DEPARTED},
+    ShipmentStatus.DEPARTED: {ShipmentStatus.ARRIVED, ShipmentStatus.CLOSED},
+    ShipmentStatus.ARRIVED: {ShipmentStatus.CLOSED},
+    ShipmentStatus.CLOSED: set(),
+    ShipmentStatus.CANCELLED: set(),
+}
+# statuses in which the lines (what ships) may still change
+LINES_EDITABLE = (ShipmentStatus.PLANNED, ShipmentStatus.BOOKED)
+# statuses in which the facts (ports, parties, marks, booking details, packing) may still change
+EDITABLE = (ShipmentStatus.PLANNED, ShipmentStatus.BOOKED, ShipmentStatus.LOADED, ShipmentStatus.DEPARTED)
+# statuses whose shipment is still to be chased (cut-offs, ETD)
+OPEN = (ShipmentStatus.PLANNED, ShipmentStatus.BOOKED, ShipmentStatus.LOADED)
+
+STATUS_COLORS = {
+    ShipmentStatus.PLANNED: "blue",
+    ShipmentStatus.BOOKED: "indigo",
+    ShipmentStatus.LOADED: "teal",
+    ShipmentStatus.DEPARTED: "green",
+    ShipmentStatus.ARRIVED: "green",
+    ShipmentStatus.CLOSED: "dark",
+    ShipmentStatus.CANCELLED: "red",
+}
+
+SEA_MODES = (ShipmentMode.SEA_FCL, ShipmentMode.SEA_LCL)
+
+
+class ContainerType(models.TextChoices):
+    GP20 = "20GP", "20GP"
+    GP40 = "40GP", "40GP"
+    HQ40 = "40HQ", "40HQ"
+
+
+class CoForm(models.TextChoices):
+    """The certificate of origin the customer needs (产地证)."""
+
+    GENERAL = "general", _("General CO (一般原产地证)")
+    FORM_A = "form_a", _("Form A (GSP)")
+    FORM_E = "form_e", _("Form E (China–ASEAN)")
+
+
+class DocumentKind(models.TextChoices):
+    COMMERCIAL_INVOICE = "commercial-invoice", _("Commercial invoice")
+    PACKING_LIST = "packing-list", _("Packing list")
+    SHIPPING_MARKS = "shipping-marks", _("Shipping marks")
+    BL_INSTRUCTIONS = "bl-instructions", _("B/L instructions")
+    CO_APPLICATION = "co-application", _("Certificate of origin application")

@@ -11,9 +11,9 @@ from gendan.core.money import Currency
 from gendan.partners.choices import Incoterm
 from gendan.partners.models import Customer, Supplier
 from gendan.sales.models import OrderLine
-from gendan.shipping.choices import ShipmentMode, ShipmentStatus
+from gendan.shipping.choices import CoForm, ShipmentMode, ShipmentStatus
 
-__all__ = ["CustomsDeclaration", "CustomsLine", "Shipment", "ShipmentLine"]
+__all__ = ["CustomsDeclaration", "CustomsLine", "Shipment", "ShipmentLine", "ShippingProfile"]
 
 
 class Shipment(VersionedModel):
@@ -63,6 +63,14 @@ class Shipment(VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # added with the documents: the commercial invoice's number (kept once issued), the CO asked for, what was sent
+    invoice_number = models.CharField(_("commercial invoice number"), max_length=30, blank=True)
+    invoice_date = models.DateField(_("commercial invoice date"), null=True, blank=True)
+    co_form = models.CharField(
+        _("certificate of origin"), max_length=10, choices=CoForm.choices, default=CoForm.GENERAL
+    )
+    documents_sent_at = models.DateTimeField(_("documents sent"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         ordering = ["-planned_ex_factory_date", "-id"]
@@ -143,3 +151,39 @@ class CustomsLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration_id} #{self.position} {self.hs_code}"
+
+
+class ShippingProfile(VersionedModel):
+    """How a customer ships (客户出货资料): the over-shipment tolerance, the parties and marks of its documents, its
+    usual ports, and the shipping clerk who handles its shipments (their cut-offs are on that clerk's chase list)."""
+
+    customer = models.OneToOneField(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="shipping_profile"
+    )
+    tolerance_pct = models.DecimalField(
+        _("over-shipment tolerance (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    consignee = models.TextField(_("consignee"), blank=True)
+    notify_party = models.TextField(_("notify party"), blank=True)
+    shipping_marks = models.TextField(_("shipping marks template"), blank=True)
+    port_of_loading = models.CharField(_("port of loading"), max_length=100, blank=True)
+    port_of_discharge = models.CharField(_("port of discharge"), max_length=100, blank=True)
+    mode = models.CharField(_("mode"), max_length=10, choices=ShipmentMode.choices, blank=True)
+    co_form = models.CharField(
+        _("certificate of origin"), max_length=10, choices=CoForm.choices, default=CoForm.GENERAL
+    )
+    shipping_clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shipping clerk"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("shipping profile")
+        verbose_name_plural = _("shipping profiles")
+
+    def __str__(self) -> str:
+        return f"{self.customer}"

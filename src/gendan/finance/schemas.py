@@ -1,0 +1,311 @@
+"""Finance API shapes. Amounts are decimal strings rounded per currency (2 places; JPY 0); rates have 6 places."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from gendan.finance.choices import DueBasis, DueRule, InvoiceKind, InvoiceStatus, LineKind
+
+RuleT = Literal[tuple(DueRule.values)]  # type: ignore[valid-type]
+StatusT = Literal[tuple(InvoiceStatus.values)]  # type: ignore[valid-type]
+KindT = Literal[tuple(InvoiceKind.values)]  # type: ignore[valid-type]
+LineKindT = Literal[tuple(LineKind.values)]  # type: ignore[valid-type]
+BasisT = Literal[tuple(DueBasis.values)]  # type: ignore[valid-type]
+
+
+class TermPartIn(BaseModel):
+    share_pct: Decimal = Field(description="percent of the amount: the parts add up to 100")
+    rule: RuleT
+    days: int = Field(0, ge=0, le=720, description="days after (before, for before_shipment) the rule's date")
+
+
+class TermPartOut(TermPartIn):
+    position: int
+
+
+class PaymentTermIn(BaseModel):
+    code: str
+    name: str
+    name_en: str = ""
+    notes: str = ""
+    is_active: bool = True
+    parts: list[TermPartIn]
+
+
+class PaymentTermPatch(BaseModel):
+    code: str | None = None
+    name: str | None = None
+    name_en: str | None = None
+    notes: str | None = None
+    is_active: bool | None = None
+    parts: list[TermPartIn] | None = Field(None, description="replaces the parts whole")
+    version: int | None = None
+
+
+class PaymentTermOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    notes: str
+    is_active: bool
+    parts: list[TermPartOut]
+    version: int
+
+
+class TermChoiceIn(BaseModel):
+    term_id: int
+    version: int | None = None
+
+
+class TermChoiceOut(BaseModel):
+    term_id: int | None
+    term_code: str | None
+    own: bool = Field(description="false when the value is inherited (the customer's, or the default)")
+    version: int | None
+
+
+class InvoiceLineIn(BaseModel):
+    description: str
+    amount: Decimal
+
+
+class InvoiceLineOut(BaseModel):
+    position: int
+    kind: LineKindT
+    order_id: int | None
+    order_number: str | None
+    description: str
+    amount: Decimal
+
+
+class AllocationOut(BaseModel):
+    id: int
+    receipt_id: int
+    receipt_number: str
+    invoice_id: int
+    invoice_number: str
+    amount: Decimal
+    allocated_date: dt.date
+
+
+class InvoiceIn(BaseModel):
+    customer_id: int
+    currency: str | None = Field(None, description="default: the customer's")
+    order_id: int | None = None
+    issue_date: dt.date | None = Field(None, description="default: today")
+    due_date: dt.date | None = Field(None, description="default: the invoice date")
+    description: str = ""
+    amount: Decimal | None = Field(None, description="one line of this amount, when no lines are given")
+    lines: list[InvoiceLineIn] = Field(default_factory=list)
+
+
+class InvoiceOut(BaseModel):
+    id: int
+    number: str
+    kind: KindT
+    customer_id: int
+    customer_code: str
+    order_id: int | None
+    order_number: str | None
+    shipment_id: int | None
+    shipment_number: str | None
+    currency: str
+    amount: Decimal
+    paid_amount: Decimal
+    open_amount: Decimal
+    issue_date: dt.date
+    due_date: dt.date
+    due_rule: RuleT | None
+    due_days: int
+    due_basis: BasisT
+    share_pct: Decimal | None
+    days_overdue: int = Field(description="calendar days past the due date while unpaid; 0 otherwise")
+    status: StatusT
+    cancel_reason: str
+    description: str
+    merchandiser: str | None
+    version: int
+
+
+class InvoiceDetailOut(InvoiceOut):
+    lines: list[InvoiceLineOut]
+    allocations: list[AllocationOut]
+
+
+class InvoicePage(BaseModel):
+    items: list[InvoiceOut]
+    count: int
+
+
+class CancelIn(BaseModel):
+    reason: str
+    version: int | None = None
+
+
+class AllocationIn(BaseModel):
+    invoice_id: int
+    amount: Decimal
+
+
+class ReceiptIn(BaseModel):
+    customer_id: int
+    amount: Decimal = Field(description="what the customer paid: it settles invoices")
+    currency: str
+    received_date: dt.date
+    bank_charges: Decimal = Field(Decimal(0), description="deducted by the banks; net credited = amount − charges")
+    fx_rate: Decimal | None = Field(None, description="the day's rate to CNY (1 for CNY, the default there)")
+    reference: str = ""
+    notes: str = ""
+    allocations: list[AllocationIn] = Field(default_factory=list)
+
+
+class AllocateIn(BaseModel):
+    allocations: list[AllocationIn]
+
+
+class ReceiptOut(BaseModel):
+    id: int
+    number: str
+    customer_id: int
+    customer_code: str
+    currency: str
+    amount: Decimal
+    bank_charges: Decimal
+    net_amount: Decimal
+    fx_rate: Decimal
+    amount_cny: Decimal = Field(description="amount × rate, in CNY")
+    received_date: dt.date
+    reference: str
+    allocated_amount: Decimal
+    unallocated_amount: Decimal = Field(description="the customer's credit left on this receipt")
+    version: int
+
+
+class ReceiptDetailOut(ReceiptOut):
+    allocations: list[AllocationOut]
+
+
+class ReceiptPage(BaseModel):
+    items: list[ReceiptOut]
+    count: int
+
+
+class StatementEntryOut(BaseModel):
+    date: dt.date
+    kind: Literal["invoice", "receipt"]
+    id: int
+    number: str
+    description: str
+    due_date: dt.date | None
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+
+
+class StatementOpenOut(BaseModel):
+    id: int
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    amount: Decimal
+    open: Decimal
+    days_overdue: int
+
+
+class StatementSectionOut(BaseModel):
+    currency: str
+    is_main: bool = Field(description="the customer's own currency")
+    opening: Decimal
+    invoiced: Decimal
+    received: Decimal
+    closing: Decimal
+    entries: list[StatementEntryOut]
+    open_invoices: list[StatementOpenOut]
+
+
+class StatementOut(BaseModel):
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    currency: str
+    date_from: dt.date
+    date_to: dt.date
+    sections: list[StatementSectionOut]
+
+
+class AgeingRowOut(BaseModel):
+    key_id: int | None = Field(description="the customer's or the merchandiser's id")
+    code: str
+    name: str
+    currency: str
+    count: int
+    oldest_due: dt.date | None
+    current: Decimal
+    d1_30: Decimal
+    d31_60: Decimal
+    d61_90: Decimal
+    d90_plus: Decimal
+    overdue: Decimal
+    total: Decimal
+    credit: Decimal | None = Field(None, description="unallocated receipts (per customer)")
+
+
+class AgeingTotalOut(BaseModel):
+    currency: str
+    count: int
+    current: Decimal
+    d1_30: Decimal
+    d31_60: Decimal
+    d61_90: Decimal
+    d90_plus: Decimal
+    overdue: Decimal
+    total: Decimal
+
+
+class AgeingOut(BaseModel):
+    as_of: dt.date
+    by: Literal["customer", "merchandiser"]
+    rows: list[AgeingRowOut]
+    totals: list[AgeingTotalOut]
+
+
+class FxSettlementIn(BaseModel):
+    receipt_id: int
+    amount: Decimal = Field(description="in the receipt's currency; at most its net amount not yet settled")
+    bank_rate: Decimal = Field(description="the bank's rate to CNY")
+    settled_date: dt.date | None = Field(None, description="default: today")
+    reference: str = ""
+
+
+class FxSettlementOut(BaseModel):
+    id: int
+    number: str
+    receipt_id: int
+    receipt_number: str
+    customer_id: int
+    currency: str
+    amount: Decimal
+    bank_rate: Decimal
+    booking_rate: Decimal = Field(description="the receipt's rate of the day")
+    settled_date: dt.date
+    cny_amount: Decimal = Field(description="CNY received: amount × bank rate")
+    booked_cny_amount: Decimal = Field(description="amount × booking rate")
+    gain_loss: Decimal = Field(description="CNY: received − booked (negative: a loss)")
+    reference: str
+
+
+class FxTotalOut(BaseModel):
+    currency: str
+    amount: Decimal
+    cny_amount: Decimal
+    booked_cny_amount: Decimal
+    gain_loss: Decimal
+
+
+class FxSettlementPage(BaseModel):
+    items: list[FxSettlementOut]
+    count: int
+    totals: list[FxTotalOut]
