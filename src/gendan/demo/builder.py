@@ -38,6 +38,8 @@ from gendan.core.exceptions import ValidationError
 from gendan.core.models import User
 from gendan.core.services import create_user
 from gendan.demo import data
+from gendan.finance import services as finance_services
+from gendan.finance.models import Invoice, PaymentTerm
 from gendan.followup import services as followup_services
 from gendan.followup.models import Milestone
 from gendan.inventory import services as inventory_services
@@ -65,6 +67,7 @@ from gendan.sales import services as sales_services
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order, OrderLine, ReviewItem
 from gendan.samples import services as sample_services
+from gendan.shipping import services as shipping_services
 
 ZERO = Decimal(0)
 BATCH = 20  # orders built together, so that the buyer buys for several at once
@@ -1223,6 +1226,96 @@ class DemoBuilder:
                 planned += 1
         self.log(f"quality: {made} inspections made, {planned} planned")
 
+    def build_terms(self) -> None:
+        """Each customer's payment term by its tier (key customers pay a 30 % deposit, the balance against the copy
+        B/L), so confirming their orders raises the deposit invoices."""
+        terms = {t.code: t for t in PaymentTerm.objects.all()}
+        for customer in Customer.objects.order_by("pk"):
+            term = terms.get(data.TERMS_BY_TIER.get(customer.tier, ""))
+            if term is not None:
+                finance_services.set_customer_terms(customer=customer, term_id=term.pk, by=self.users["finance"])
+
+    def build_shipments(self) -> None:
+        """The orders ready to ship leave in shipments, one a customer: the first ones booked, loaded and departed
+        last week (invoiced on departure, the B/L recorded), the others booked for next week or still planned; then
+        the customers pay: most deposits when due, some of the shipment invoices, one in part."""
+        clerk, finance, calendar, rng = self.users["shipping"], self.users["finance"], self.calendar, random.Random(17)
+        forwarder = Supplier.objects.filter(code=data.SHIPPING_FORWARDER).first()
+        ready = Order.objects.filter(status=OrderStatus.READY_TO_SHIP).select_related("customer").order_by("pk")
+        by_customer: dict[int, list[Order]] = defaultdict(list)
+        for order in ready:
+            by_customer[order.customer_id].append(order)
+        shipments = 0
+        for n, orders in enumerate(list(by_customer.values())[:10]):
+            lines = [
+                {"order_line_id": line.pk, "quantity": line.quantity}
+                for order in orders[:2]
+                for line in order.lines.order_by("position")
+            ]
+            planned_on = calendar.add(self.today, -12 if n < 5 else -3)
+            try:
+                with self.at(planned_on), transaction.atomic():
+                    shipment = shipping_services.create_shipment(
+                        by=clerk, data={"lines": lines, "port_of_loading": "Ningbo", "port_of_discharge": "Hamburg"}
+                    )
+            except ValidationError:
+                continue  # orders of one customer on different terms ship apart; the demo skips them
+            shipments += 1
+            if n >= 8:
+                continue  # still planned
+            etd = calendar.add(self.today, -4 if n < 5 else 5)
+            with self.at(planned_on), transaction.atomic():
+                shipment = shipping_services.book(
+                    shipment=shipment,
+                    by=clerk,
+                    data={
+                        "forwarder_id": forwarder.pk if forwarder else None,
+                        "booking_no": f"NB{rng.randint(10**7, 10**8 - 1)}",
+                        "carrier": rng.choice(["COSCO", "Maersk", "MSC", "Evergreen"]),
+                        "vessel_voyage": f"{rng.choice(data.VESSELS)} {rng.randint(10, 99)}E",
+                        "etd": etd,
+                        "eta": etd + dt.timedelta(days=32),
+                        "cutoff_cargo": calendar.add(etd, -2),
+                        "cutoff_customs": calendar.add(etd, -2),
+                        "cutoff_documents": calendar.add(etd, -3),
+                    },
+                )
+            if n >= 5:
+                continue  # booked for next week
+            with self.at(calendar.add(etd, -1)), transaction.atomic():
+                shipment = shipping_services.load(shipment=shipment, by=clerk)
+            with self.at(etd), transaction.atomic():
+                shipment = shipping_services.depart(
+                    shipment=shipment, by=clerk, atd=etd, bl_number=f"COSU{rng.randint(10**9, 10**10 - 1)}", bl_date=etd
+                )
+        paid = 0
+        for invoice in Invoice.objects.filter(status="open", due_date__lt=self.today).order_by("due_date", "pk"):
+            roll = rng.random()
+            if roll < 0.15:
+                continue  # overdue: chased
+            share = Decimal(1) if roll > 0.3 else Decimal("0.5")
+            amount = (invoice.amount * share).quantize(invoice.amount)
+            day = min(invoice.due_date + dt.timedelta(days=rng.randint(0, 6)), self.today)
+            rate = data.FX_TO_CNY.get(invoice.currency, "1")
+            with self.at(day), transaction.atomic():
+                finance_services.record_receipt(
+                    by=finance,
+                    data={
+                        "customer_id": invoice.customer_id,
+                        "amount": amount,
+                        "currency": invoice.currency,
+                        "received_date": day,
+                        "bank_charges": Decimal("0")
+                        if invoice.currency == "JPY"
+                        else Decimal("15.00").quantize(amount),
+                        "fx_rate": rate if invoice.currency != "CNY" else "",
+                        "reference": f"TT{rng.randint(10**6, 10**7 - 1)}",
+                        "allocations": [{"invoice_id": invoice.pk, "amount": amount}],
+                    },
+                )
+            paid += 1
+        self.log(f"shipping: {shipments} shipments; cash: {paid} receipts")
+
     def build_samples(self) -> None:
         """PP samples of the confirmed orders waiting for their PP approval — requested ten days ago, sent by
         courier, some approved, some rejected and in their second round, some still in the sample room — and the
@@ -1349,12 +1442,14 @@ class DemoBuilder:
             with transaction.atomic():
                 self.build_users()
                 self.build_partners()
+                self.build_terms()
                 self.build_catalog()
         self.build_orders()
         self.build_production()
         self.build_shop_floor()
         self.build_quality()
         self.build_samples()
+        self.build_shipments()
         # as the nightly runs would: requirements netted, then forecasts, as of today
         procurement_services.rerun_all()
         totals = followup_services.reforecast_orders()

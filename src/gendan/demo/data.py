@@ -638,3 +638,9 @@ DEVELOPMENT_SAMPLES = [
     ("亚麻餐垫 4 件套, 刺绣 logo", "natural", 4),
 ]
 SAMPLE_COURIER = "S-CR14"
+
+# Cash: each customer tier's payment term (a code of the standard terms), and the rates of the day to CNY
+TERMS_BY_TIER = {"key": "TT30-70BL", "normal": "OA30", "prospect": "TT100BS"}
+FX_TO_CNY = {"USD": "7.1200", "EUR": "7.7500", "GBP": "9.0500", "JPY": "0.047800", "CAD": "5.1800", "AUD": "4.6500"}
+SHIPPING_FORWARDER = "S-FW12"
+VESSELS = ["CSCL STAR", "MAERSK EDMONTON", "MSC ANNA", "EVER GIVEN"]
