@@ -1,20 +1,23 @@
 """The shipping clerk's shipment in a real headless Chromium: two orders of one customer put in one shipment, the
 packing with its 40HQ suggestion, the booking, the commercial invoice and packing list downloaded (their totals read
-with pdftotext), the departure recorded, and both orders' ex-factory milestones done."""
+with pdftotext), the departure recorded, and both orders' ex-factory milestones done. Then finance sees the invoice
+the departure raised, records a partial receipt in USD with bank charges, and the statement shows what is open."""
 
 import subprocess
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from gendan.core import clock
 from gendan.core.choices import Role
 from gendan.core.models import User
+from gendan.finance.models import Invoice
 from gendan.followup.models import Milestone
 from gendan.shipping.models import Shipment
 from tests.browser.conftest import login
 from tests.conftest import TODAY
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import UserFactory
+from tests.finance.factories import customer_on
 from tests.shipping.factories import confirmed_order, forwarder, product
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,13 +29,15 @@ def pdf_text(content: bytes) -> str:
     ).stdout.decode()
 
 
-def test_the_clerk_ships_two_orders_in_a_40hq(
-    page: Page, merchandiser: User, manager: User, monkeypatch: pytest.MonkeyPatch
+def test_the_clerk_ships_two_orders_in_a_40hq_and_finance_collects_part_of_the_invoice(
+    page: Page, browser: Browser, live_server, merchandiser: User, manager: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now = clock.now()
     monkeypatch.setattr(clock, "now", lambda: now)
     UserFactory(username="ship1", role=Role.SHIPPING)
-    customer = CustomerFactory(code="C-EU1", name="欧洲家居", name_en="Euro Home GmbH")
+    UserFactory(username="fin1", role=Role.FINANCE)
+    # a customer paying O/A 30 days after the B/L, in USD
+    customer = customer_on("OA30", code="C-EU1", name="欧洲家居", name_en="Euro Home GmbH")
     # 900 cartons of 60 × 40 × 30 cm (0.072 CBM each): 64.8 CBM, 9,900 kg: more than a 40GP holds, a 40HQ does
     a = confirmed_order(
         by=merchandiser, manager=manager, customer=customer, products=[product()], quantities=[12000], prices=["2.50"]
@@ -90,3 +95,31 @@ def test_the_clerk_ships_two_orders_in_a_40hq(
     # the order page shows what shipped
     page.goto(f"/orders/{a.pk}/")
     expect(page.get_by_test_id("shipments-section")).to_contain_text(s.number)
+
+    # finance: the departure raised the invoice of the goods shipped, 12,000 × 2.50 + 9,600 × 1.25 = USD 42,000.00
+    invoice = Invoice.objects.get(shipment=s)
+    assert str(invoice.amount) == "42000.00"
+    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(15_000)
+    fin = context.new_page()
+    login(fin, "fin1")
+    fin.goto("/finance/")
+    row = fin.locator(f'[data-testid="invoice-row"][data-number="{invoice.number}"]')
+    expect(row).to_contain_text("USD 42,000.00")
+    row.get_by_role("link", name=invoice.number).click()
+    expect(fin.get_by_test_id("shipment-lines")).to_contain_text(a.number)
+    # a partial payment of USD 30,000.00 with USD 35.00 bank charges, at the day's rate
+    fin.get_by_test_id("record-receipt").click()
+    fin.get_by_test_id("amount").fill("30000")
+    expect(fin.get_by_test_id("alloc-0")).to_have_value("30000.00")
+    fin.get_by_test_id("bank-charges").fill("35")
+    fin.get_by_test_id("fx-rate").fill("7.1123")
+    fin.get_by_test_id("save-receipt").click()
+    expect(fin.get_by_test_id("receipt-allocated")).to_have_text("USD 30,000.00")
+    invoice.refresh_from_db()
+    assert (str(invoice.paid_amount), invoice.status) == ("30000.00", "partially_paid")
+    # the statement shows the USD 12,000.00 still open
+    fin.get_by_role("link", name="Statement").first.click()
+    expect(fin.get_by_test_id("balance-USD")).to_have_text("USD 12,000.00")
+    expect(fin.get_by_test_id("open-invoices-USD")).to_contain_text(invoice.number)
+    context.close()

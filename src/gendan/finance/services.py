@@ -326,13 +326,15 @@ def _get_term(term_id: Any) -> PaymentTerm:
     return found
 
 
-@transaction.atomic
-def set_customer_terms(*, customer: Customer, term_id: Any, by: User, version: int | None = None) -> CustomerTerms:
+def _set_terms(model: Any, owner: Any, *, term_id: Any, by: User, version: int | None) -> Any:
+    """Give `owner` (a customer or an order) the term `term_id` through its `model` row (CustomerTerms, OrderTerms),
+    audited on the owner; `version` guards the row once it exists."""
     term = _get_term(term_id)
-    current = CustomerTerms.objects.select_for_update().filter(customer=customer).first()
+    field = "customer" if model is CustomerTerms else "order"
+    current = model.objects.select_for_update().filter(**{field: owner}).first()
     if current is None:
-        current = CustomerTerms.objects.create(customer=customer, term=term)
-        audit.record(instance=customer, action=AuditAction.UPDATE, by=by, changes={"payment_term": [None, term.code]})
+        current = model.objects.create(**{field: owner, "term": term})
+        audit.record(instance=owner, action=AuditAction.UPDATE, by=by, changes={"payment_term": [None, term.code]})
         return current
     check_version(current, version)
     if current.term_id != term.pk:
@@ -340,27 +342,19 @@ def set_customer_terms(*, customer: Customer, term_id: Any, by: User, version: i
         current.term = term
         current.version += 1
         current.save()
-        audit.record(instance=customer, action=AuditAction.UPDATE, by=by, changes={"payment_term": [old, term.code]})
+        audit.record(instance=owner, action=AuditAction.UPDATE, by=by, changes={"payment_term": [old, term.code]})
     return current
+
+
+@transaction.atomic
+def set_customer_terms(*, customer: Customer, term_id: Any, by: User, version: int | None = None) -> CustomerTerms:
+    return _set_terms(CustomerTerms, customer, term_id=term_id, by=by, version=version)
 
 
 @transaction.atomic
 def set_order_terms(*, order: Order, term_id: Any, by: User, version: int | None = None) -> OrderTerms:
     """An order's own term. Invoices already raised keep theirs; the next ones (a shipment's) follow the new term."""
-    term = _get_term(term_id)
-    current = OrderTerms.objects.select_for_update().filter(order=order).first()
-    if current is None:
-        current = OrderTerms.objects.create(order=order, term=term)
-        audit.record(instance=order, action=AuditAction.UPDATE, by=by, changes={"payment_term": [None, term.code]})
-        return current
-    check_version(current, version)
-    if current.term_id != term.pk:
-        old = current.term.code
-        current.term = term
-        current.version += 1
-        current.save()
-        audit.record(instance=order, action=AuditAction.UPDATE, by=by, changes={"payment_term": [old, term.code]})
-    return current
+    return _set_terms(OrderTerms, order, term_id=term_id, by=by, version=version)
 
 
 # ---- invoices -----------------------------------------------------------------------------------------------------

@@ -318,9 +318,9 @@ def _transport_facts(s: Shipment, lang: str) -> list[tuple[list[str], str]]:
     return facts
 
 
-def commercial_invoice(s: Shipment, lang: str) -> Doc:
-    doc = _common(s, DocumentKind.COMMERCIAL_INVOICE, lang)
-    first = s.lines.all()[0].order_line.order if s.lines.all() else None
+def _head(doc: Doc, s: Shipment, lang: str) -> None:
+    """The parties and the facts the commercial invoice and the packing list share (the invoice adds its terms
+    after the customer PO)."""
     doc.parties = [
         (label("seller", lang), doc.company["block"]),
         (label("buyer", lang), _customer_block(s, lang)),
@@ -331,9 +331,17 @@ def commercial_invoice(s: Shipment, lang: str) -> Doc:
         (label("invoice_date", lang), doc.date),
         (label("orders", lang), ", ".join(selectors.order_numbers(s))),
         (label("customer_po", lang), ", ".join(selectors.customer_pos(s)) or "—"),
+        *_transport_facts(s, lang),
+    ]
+
+
+def commercial_invoice(s: Shipment, lang: str) -> Doc:
+    doc = _common(s, DocumentKind.COMMERCIAL_INVOICE, lang)
+    first = s.lines.all()[0].order_line.order if s.lines.all() else None
+    _head(doc, s, lang)
+    doc.facts[4:4] = [
         (label("terms", lang), f"{s.incoterm} {s.incoterm_place}".strip()),
         (label("payment", lang), first.payment_terms if first and first.payment_terms else "—"),
-        *_transport_facts(s, lang),
     ]
     cur = s.currency
     doc.columns = [
@@ -378,18 +386,7 @@ def commercial_invoice(s: Shipment, lang: str) -> Doc:
 def packing_list(s: Shipment, lang: str) -> Doc:
     doc = _common(s, DocumentKind.PACKING_LIST, lang)
     pk = selectors.packing_of(s)
-    doc.parties = [
-        (label("seller", lang), doc.company["block"]),
-        (label("buyer", lang), _customer_block(s, lang)),
-        (label("consignee", lang), s.consignee or _customer_block(s, lang)),
-    ]
-    doc.facts = [
-        (label("invoice_no", lang), doc.number),
-        (label("invoice_date", lang), doc.date),
-        (label("orders", lang), ", ".join(selectors.order_numbers(s))),
-        (label("customer_po", lang), ", ".join(selectors.customer_pos(s)) or "—"),
-        *_transport_facts(s, lang),
-    ]
+    _head(doc, s, lang)
     doc.columns = [
         Col("carton_nos", label("carton_nos", lang), "text", 11),
         Col("order", label("order", lang), "text", 16),
