@@ -16,7 +16,7 @@ from gendan.core.apiutils import require_perm
 from gendan.core.excel import xlsx_response
 from gendan.core.exceptions import NotFound
 from gendan.core.money import round_money
-from gendan.finance import documents, selectors, services
+from gendan.finance import documents, rebate_api, selectors, services
 from gendan.finance.models import Allocation, CustomerTerms, FxSettlement, Invoice, OrderTerms, PaymentTerm, Receipt
 from gendan.finance.schemas import (
     AgeingOut,
@@ -42,6 +42,7 @@ from gendan.partners.models import Customer
 from gendan.sales.models import Order
 
 router = Router(tags=["finance"])
+router.add_router("", rebate_api.router)  # verification (核销) and export tax rebate (退税)
 LANGS = {"zh": "zh-hans", "en": "en"}
 
 

@@ -28,6 +28,7 @@ class FinanceConfig(AppConfig):
 
     _view = ["view_invoice", "view_invoiceline", "view_receipt", "view_allocation", "view_paymentterm"]
     _terms = [*_view, "view_customerterms", "view_orderterms", "add_orderterms", "change_orderterms"]
+    _rebates_view = ["view_rebaterate", "view_purchasevatinvoice", "view_vatmatch", "view_rebateclaim"]
     _finance = [
         *_terms,
         "add_invoice",
@@ -42,6 +43,14 @@ class FinanceConfig(AppConfig):
         "change_customerterms",
         "view_fxsettlement",
         "add_fxsettlement",
+        *_rebates_view,
+        "add_rebaterate",
+        "delete_rebaterate",
+        "add_purchasevatinvoice",
+        "add_vatmatch",
+        "delete_vatmatch",
+        "add_rebateclaim",
+        "change_rebateclaim",
     ]
     role_permissions = {
         Role.MERCHANDISER: _terms,
@@ -51,6 +60,7 @@ class FinanceConfig(AppConfig):
         Role.MANAGER: [
             *_terms,
             "view_fxsettlement",
+            *_rebates_view,
             "add_paymentterm",
             "change_paymentterm",
             "add_customerterms",

@@ -77,3 +77,34 @@ AGEING_BUCKETS = [
     ("d61_90", _("61–90 days"), 61, 90),
     ("d90_plus", _("> 90 days"), 91, None),
 ]
+
+
+class ClaimStatus(models.TextChoices):
+    """A tax rebate claim (退税申报): draft → filed → approved → received, one step at a time."""
+
+    DRAFT = "draft", pgettext_lazy("rebate claim", "Draft")
+    FILED = "filed", pgettext_lazy("rebate claim", "Filed")
+    APPROVED = "approved", pgettext_lazy("rebate claim", "Approved")
+    RECEIVED = "received", pgettext_lazy("rebate claim", "Received")
+
+
+# the one step each status may take next
+CLAIM_NEXT = {
+    ClaimStatus.DRAFT: ClaimStatus.FILED,
+    ClaimStatus.FILED: ClaimStatus.APPROVED,
+    ClaimStatus.APPROVED: ClaimStatus.RECEIVED,
+}
+CLAIM_STATUS_COLORS = {
+    ClaimStatus.DRAFT: "grey",
+    ClaimStatus.FILED: "blue",
+    ClaimStatus.APPROVED: "amber",
+    ClaimStatus.RECEIVED: "green",
+}
+
+
+class VerificationStatus(models.TextChoices):
+    """Computed from what was collected for a declaration, never typed."""
+
+    OPEN = "open", pgettext_lazy("verification", "Open")
+    PARTLY = "partly", _("Partly collected")
+    COLLECTED = "collected", _("Collected")

@@ -11,10 +11,10 @@ from django.utils.translation import pgettext_lazy
 
 from gendan.core.fields import VersionedModel, money_field
 from gendan.core.money import Currency
-from gendan.finance.choices import DueBasis, DueRule, InvoiceKind, InvoiceStatus, LineKind
-from gendan.partners.models import Customer
+from gendan.finance.choices import ClaimStatus, DueBasis, DueRule, InvoiceKind, InvoiceStatus, LineKind
+from gendan.partners.models import Customer, Supplier
 from gendan.sales.models import Order
-from gendan.shipping.models import Shipment
+from gendan.shipping.models import CustomsDeclaration, CustomsLine, Shipment
 
 __all__ = [
     "Allocation",
@@ -25,7 +25,11 @@ __all__ = [
     "OrderTerms",
     "PaymentTerm",
     "PaymentTermPart",
+    "PurchaseVatInvoice",
+    "RebateClaim",
+    "RebateRate",
     "Receipt",
+    "VatMatch",
 ]
 
 
@@ -273,3 +277,112 @@ class FxSettlement(VersionedModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+class RebateRate(VersionedModel):
+    """An export tax rebate rate (出口退税率) for an HS code or a prefix of one, from a day on: the longest prefix
+    valid on the declaration date wins (see `gendan.finance.rebates.rate_for`)."""
+
+    hs_prefix = models.CharField(_("HS code or prefix"), max_length=10)
+    rate_pct = models.DecimalField(
+        _("rebate rate %"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    valid_from = models.DateField(_("valid from"))
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["hs_prefix", "-valid_from"]
+        verbose_name = _("rebate rate")
+        verbose_name_plural = _("rebate rates")
+        constraints = [models.UniqueConstraint(fields=["hs_prefix", "valid_from"], name="rebate_rate_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.hs_prefix} {self.rate_pct}% ({self.valid_from})"
+
+
+class PurchaseVatInvoice(VersionedModel):
+    """A purchase VAT invoice (增值税专用发票) of a supplier, in CNY: the amount excluding VAT and the VAT."""
+
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="vat_invoices"
+    )
+    invoice_no = models.CharField(_("VAT invoice number"), max_length=30)
+    invoice_date = models.DateField(_("invoice date"))
+    amount = money_field(_("amount excluding VAT"))
+    vat_amount = money_field(_("VAT"))
+    vat_rate = models.DecimalField(_("VAT rate %"), max_digits=5, decimal_places=2)
+    hs_code = models.CharField(_("HS code"), max_length=10, blank=True)
+    description = models.CharField(_("goods"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-invoice_date", "-id"]
+        verbose_name = _("purchase VAT invoice")
+        verbose_name_plural = _("purchase VAT invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "invoice_no"], name="vat_invoice_once_per_supplier"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0, vat_amount__gte=0), name="vat_invoice_amounts"),
+        ]
+
+    def __str__(self) -> str:
+        return self.invoice_no
+
+
+class VatMatch(models.Model):
+    """Part of a VAT invoice (its amount excluding VAT, CNY) matched to a customs line, covering part of the line's
+    value (declaration currency). Replacing a declaration's lines removes their matches."""
+
+    vat_invoice = models.ForeignKey(PurchaseVatInvoice, on_delete=models.PROTECT, related_name="matches")
+    customs_line = models.ForeignKey(CustomsLine, on_delete=models.CASCADE, related_name="vat_matches")
+    amount = money_field(_("amount excluding VAT"))
+    line_value = money_field(_("customs value covered"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["customs_line", "id"]
+        verbose_name = _("VAT invoice match")
+        verbose_name_plural = _("VAT invoice matches")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0, line_value__gt=0), name="vat_match_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vat_invoice_id} → {self.customs_line_id}: {self.amount}"
+
+
+class RebateClaim(VersionedModel):
+    """The export tax rebate claim (退税申报) of a declaration: draft → filed → approved → received."""
+
+    declaration = models.OneToOneField(
+        CustomsDeclaration,
+        verbose_name=_("customs declaration"),
+        on_delete=models.PROTECT,
+        related_name="rebate_claim",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
+    filed_date = models.DateField(_("filed"), null=True, blank=True)
+    filed_amount = money_field(_("amount claimed"), null=True, blank=True)
+    approved_date = models.DateField(_("approved"), null=True, blank=True)
+    approved_amount = money_field(_("amount approved"), null=True, blank=True)
+    approved_reason = models.TextField(_("why the approved amount differs"), blank=True)
+    received_date = models.DateField(_("received"), null=True, blank=True)
+    received_amount = money_field(_("amount received"), null=True, blank=True)
+    received_reason = models.TextField(_("why the amount received differs"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("tax rebate claim")
+        verbose_name_plural = _("tax rebate claims")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} {self.status}"

@@ -6,7 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from gendan.finance.choices import DueBasis, DueRule, InvoiceKind, InvoiceStatus, LineKind
+from gendan.finance.choices import (
+    ClaimStatus,
+    DueBasis,
+    DueRule,
+    InvoiceKind,
+    InvoiceStatus,
+    LineKind,
+    VerificationStatus,
+)
 
 RuleT = Literal[tuple(DueRule.values)]  # type: ignore[valid-type]
 StatusT = Literal[tuple(InvoiceStatus.values)]  # type: ignore[valid-type]
@@ -309,3 +317,168 @@ class FxSettlementPage(BaseModel):
     items: list[FxSettlementOut]
     count: int
     totals: list[FxTotalOut]
+
+
+# ---- verification (核销) and export tax rebate (退税) ----------------------------------------------------------------
+
+ClaimStatusT = Literal[tuple(ClaimStatus.values)]  # type: ignore[valid-type]
+VerificationStatusT = Literal[tuple(VerificationStatus.values)]  # type: ignore[valid-type]
+
+
+class VerificationOut(BaseModel):
+    declaration_id: int
+    declaration_no: str
+    declaration_date: dt.date | None
+    shipment_id: int
+    shipment_number: str
+    customer_id: int
+    customer_code: str
+    currency: str
+    declared: Decimal = Field(description="Σ the customs lines' values")
+    collected_invoices: Decimal = Field(description="paid on the shipment's invoices in the declaration's currency")
+    collected_deposits: Decimal = Field(description="the paid share of the deposit deducted on those invoices")
+    collected: Decimal
+    open: Decimal
+    status: VerificationStatusT
+
+
+class VerificationTotalOut(BaseModel):
+    currency: str
+    count: int
+    declared: Decimal
+    collected: Decimal
+    open: Decimal
+
+
+class VerificationPage(BaseModel):
+    items: list[VerificationOut]
+    count: int
+    totals: list[VerificationTotalOut]
+
+
+class RebateRateIn(BaseModel):
+    hs_prefix: str = Field(description="an HS code or its first digits (2 to 10 digits)")
+    rate_pct: Decimal
+    valid_from: dt.date
+    notes: str = ""
+
+
+class RebateRateOut(RebateRateIn):
+    id: int
+
+
+class VatInvoiceIn(BaseModel):
+    supplier_id: int
+    invoice_no: str
+    invoice_date: dt.date
+    amount: Decimal = Field(description="CNY excluding VAT")
+    vat_amount: Decimal
+    vat_rate: Decimal = Field(description="percent, e.g. 13")
+    hs_code: str = ""
+    description: str = ""
+
+
+class VatInvoiceOut(VatInvoiceIn):
+    id: int
+    supplier_code: str
+    matched: Decimal = Field(description="matched to customs lines")
+    unmatched: Decimal
+
+
+class VatMatchRowIn(BaseModel):
+    vat_invoice_id: int
+    customs_line_id: int
+    amount: Decimal = Field(description="CNY excluding VAT")
+    line_value: Decimal | None = Field(None, description="declaration currency; default: what is left of the line")
+
+
+class VatMatchIn(BaseModel):
+    declaration_id: int
+    rows: list[VatMatchRowIn]
+
+
+class VatMatchOut(BaseModel):
+    id: int
+    vat_invoice_id: int
+    vat_invoice_no: str
+    customs_line_id: int
+    amount: Decimal
+    line_value: Decimal
+    vat_rate: Decimal
+
+
+class RebateLineOut(BaseModel):
+    customs_line_id: int
+    position: int
+    hs_code: str
+    declared_name: str
+    value: Decimal
+    rate_pct: Decimal = Field(description="0 when no rate matches the HS code")
+    rate_id: int | None
+    matched_amount: Decimal
+    matched_value: Decimal
+    matches: list[VatMatchOut]
+
+
+class RebateOut(BaseModel):
+    declaration_id: int
+    currency: str
+    matched_amount: Decimal
+    matched_vat: Decimal
+    amount: Decimal = Field(description="the rebate computed now, CNY")
+    lines: list[RebateLineOut]
+
+
+class ClaimIn(BaseModel):
+    declaration_id: int
+    notes: str = ""
+
+
+class ClaimStepIn(BaseModel):
+    date: dt.date | None = Field(None, description="default: today")
+    amount: Decimal | None = Field(None, description="approve / receive: default the amount of the step before")
+    reason: str = Field("", description="needed when the amount differs from the step before")
+    version: int | None = None
+
+
+class ClaimOut(BaseModel):
+    id: int
+    declaration_id: int
+    declaration_no: str
+    declaration_date: dt.date | None
+    customer_code: str
+    status: ClaimStatusT
+    computed_amount: Decimal = Field(description="the rebate computed from the matches now")
+    filed_date: dt.date | None
+    filed_amount: Decimal | None
+    approved_date: dt.date | None
+    approved_amount: Decimal | None
+    approved_reason: str
+    received_date: dt.date | None
+    received_amount: Decimal | None
+    received_reason: str
+    notes: str
+    version: int
+
+
+class ClaimPage(BaseModel):
+    items: list[ClaimOut]
+    count: int
+
+
+class PendingRowOut(BaseModel):
+    declaration_id: int
+    declaration_no: str
+    declaration_date: dt.date | None
+    customer_code: str
+    claim_id: int | None
+    status: str = Field(description="filed, approved, or empty: no claim yet")
+    amount: Decimal = Field(description="approved, else claimed; no claim: the rebate computed now")
+
+
+class PendingOut(BaseModel):
+    date_from: dt.date | None
+    date_to: dt.date | None
+    rows: list[PendingRowOut]
+    total_claimed: Decimal
+    total_unclaimed: Decimal

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gendan.finance import views
+from gendan.finance import rebate_views, views
 
 app_name = "finance"
 
@@ -27,4 +27,21 @@ urlpatterns = [
     path("terms/add/", views.term_add, name="term_add"),
     path("terms/<int:term_id>/", views.term_edit, name="term_edit"),
     path("orders/<int:order_id>/terms/", views.order_terms_set, name="order_terms"),
+    path("verification/", rebate_views.verification_list, name="verification"),
+    path("rebates/", rebate_views.rebate_list, name="rebates"),
+    path("rebates/rates/", rebate_views.rate_list, name="rebate_rates"),
+    path("rebates/rates/<int:rate_id>/delete/", rebate_views.rate_delete, name="rebate_rate_delete"),
+    path("rebates/vat-invoices/", rebate_views.vat_list, name="vat_invoices"),
+    path("rebates/declarations/<int:declaration_id>/", rebate_views.rebate_declaration, name="rebate"),
+    path("rebates/declarations/<int:declaration_id>/match/", rebate_views.rebate_match, name="rebate_match"),
+    path(
+        "rebates/declarations/<int:declaration_id>/matches/<int:match_id>/delete/",
+        rebate_views.rebate_unmatch,
+        name="rebate_unmatch",
+    ),
+    path(
+        "rebates/declarations/<int:declaration_id>/claim/<str:step>/",
+        rebate_views.rebate_claim_step,
+        name="rebate_claim",
+    ),
 ]
