@@ -10,4 +10,7 @@ def gendan(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": unread_count(user)}
+    # the order page renders each domain's section with the request: count once per request
+    if not hasattr(request, "_gendan_unread"):
+        request._gendan_unread = unread_count(user)  # type: ignore[attr-defined]
+    return {"unread_notifications": request._gendan_unread}  # type: ignore[attr-defined]

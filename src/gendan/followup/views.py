@@ -131,7 +131,9 @@ def plan_section_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         "parties": Party.choices,
         "channels": Channel.choices,
         "today": clock.today(),
-        "users": list(User.objects.filter(is_active=True).order_by("username").only("username", "first_name"))
+        "users": list(
+            User.objects.filter(is_active=True).order_by("username").only("username", "first_name", "last_name")
+        )
         if manage
         else [],
     }
