@@ -233,6 +233,13 @@ class Doc:
     filename: str = ""
     currency: str = ""
 
+    @property
+    def column_widths(self) -> list[str]:
+        """Each column's share of the printed table (from its .xlsx width), so the PDF lays the table out at fixed
+        widths instead of measuring every cell twice."""
+        total = sum(c.width for c in self.columns) or 1
+        return [f"{c.width * 100 / total:.2f}%" for c in self.columns]
+
 
 def letterhead(lang: str) -> dict[str, str]:
     """The shipper: the company's name, address, phone and e-mail from the settings (English ones in English)."""
@@ -345,14 +352,14 @@ def commercial_invoice(s: Shipment, lang: str) -> Doc:
     ]
     cur = s.currency
     doc.columns = [
-        Col("no", label("no", lang), "num", 5),
+        Col("no", label("no", lang), "num", 6),
         Col("order", label("order", lang), "text", 16),
         Col("code", label("code", lang), "text", 12),
-        Col("description", label("description", lang), "text", 34),
-        Col("hs", label("hs", lang), "text", 11),
+        Col("description", label("description", lang), "text", 31),
+        Col("hs", label("hs", lang), "text", 12),
         Col("qty", label("qty", lang), "num", 11),
         Col("unit", label("unit", lang), "text", 6),
-        Col("price", [f"{p} ({cur})" for p in label("price", lang)], "num", 12),
+        Col("price", [f"{p} ({cur})" for p in label("price", lang)], "num", 13),
         Col("amount", [f"{p} ({cur})" for p in label("amount", lang)], "num", 14),
     ]
     total = ZERO
@@ -546,7 +553,7 @@ def co_application(s: Shipment, lang: str) -> Doc:
         (label("transport", lang), route),
     ]
     doc.columns = [
-        Col("no", label("no", lang), "num", 5),
+        Col("no", label("no", lang), "num", 6),
         Col("description", label("description", lang), "text", 36),
         Col("hs", label("hs", lang), "text", 11),
         Col("qty", label("qty", lang), "num", 12),
@@ -599,6 +606,9 @@ def build(shipment_id: int, kind: str, lang: str) -> Doc:
     return BUILDERS[kind](selectors.shipment(shipment_id), lang)
 
 
+DOCUMENT_CSS = Path(__file__).resolve().parent / "templates" / "shipping" / "documents" / "document.css"
+
+
 def pdf_of(doc: Doc) -> bytes:
     from gendan.core.documents import pdf_from_template
 
@@ -607,6 +617,7 @@ def pdf_of(doc: Doc) -> bytes:
         {"doc": doc, "zh": doc.lang != "en", "total_label": label("total", doc.lang)},
         language=UI_LANGUAGE[doc.lang],
         base_dir=Path(__file__).resolve().parent,
+        stylesheets=(DOCUMENT_CSS,),
     )
 
 
