@@ -145,6 +145,43 @@ def test_departure_straight_from_booked_means_loaded_that_day(merchandiser, mana
     assert actual(a, "EXF") == actual(b, "EXF") == TODAY
 
 
+def test_an_order_is_shipped_when_all_of_it_has_left_and_not_before(merchandiser, manager, clerk) -> None:
+    customer, a, b = two_orders(merchandiser, manager)
+    ShippingProfile.objects.create(customer=customer, tolerance_pct=Decimal("5"))
+    # a: line 1 in full, line 2 short by 4 % (within the tolerance); b: half now, half later
+    first = booked(clerk, plan(clerk, a, b, quantities=[100, 192, 24]))
+    services.depart(shipment=first, by=clerk, atd=TODAY)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == ("shipped", "in_production")
+    moves = ObjectChange.objects.filter(content_type__model="order", object_id=str(a.pk), action="transition").order_by(
+        "pk"
+    )
+    assert [c.changes["status"] for c in moves][-2:] == [
+        ["in_production", "ready_to_ship"],
+        ["ready_to_ship", "shipped"],
+    ]
+    assert all(c.user_id == clerk.pk and first.number in c.message for c in moves[len(moves) - 2 :])
+    second = booked(clerk, plan(clerk, b, quantities=[24]))
+    services.load(shipment=second, by=clerk, day=TODAY)
+    b.refresh_from_db()
+    assert b.status == "in_production"  # loaded is not gone yet
+    services.depart(shipment=second, by=clerk, atd=TODAY, version=second.version + 1)
+    b.refresh_from_db()
+    assert b.status == "shipped"
+
+
+def test_an_order_on_hold_stays_on_hold_when_its_goods_leave(merchandiser, manager, clerk) -> None:
+    from gendan.sales.services import hold_order
+
+    _c, a, _b = two_orders(merchandiser, manager)
+    s = booked(clerk, plan(clerk, a))
+    hold_order(order=a, by=manager, reason="customer asked to wait")
+    services.depart(shipment=s, by=clerk, atd=TODAY)
+    a.refresh_from_db()
+    assert a.status == "on_hold"
+
+
 def test_transitions_outside_the_table_are_refused(merchandiser, manager, clerk) -> None:
     _c, a, b = two_orders(merchandiser, manager)
     s = plan(clerk, a)

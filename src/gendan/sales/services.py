@@ -746,6 +746,26 @@ def transition_order(*, order: Order, by: User, to_status: str, reason: str = ""
     return _move(order=order, by=by, to_status=to_status, reason=(reason or "").strip())
 
 
+# The steps an open order takes to "shipped" when shipping says all of it has left.
+TO_SHIPPED: dict[str, tuple[str, ...]] = {
+    OrderStatus.CONFIRMED: (OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP, OrderStatus.SHIPPED),
+    OrderStatus.IN_PRODUCTION: (OrderStatus.READY_TO_SHIP, OrderStatus.SHIPPED),
+    OrderStatus.READY_TO_SHIP: (OrderStatus.SHIPPED,),
+}
+
+
+@transaction.atomic
+def record_shipped(*, order: Order, by: User, reason: str) -> Order:
+    """Shipping's word that every line of `order` has left: the order moves on to shipped, through the statuses it
+    skipped (each move audited and signalled as its own, so what hangs on them follows: materials released, the
+    ex-factory milestone, the forecast). Recorded for `by`, the person who recorded the departure, whoever's order
+    it is. An order on hold, cancelled or already shipped is left as it is."""
+    locked = _lock(order)
+    for status in TO_SHIPPED.get(locked.status, ()):
+        locked = _move(order=locked, by=by, to_status=status, reason=reason, check_edit=False)
+    return locked
+
+
 @transaction.atomic
 def hold_order(*, order: Order, by: User, reason: str) -> Order:
     """Pause an open order with a reason; it remembers where it was."""

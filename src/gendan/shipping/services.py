@@ -57,6 +57,7 @@ EX_FACTORY_CODE = "EXF"  # "ex-factory" (出厂)
 DOCUMENTS_CODE = "DOC"  # "documents sent" (单据寄出)
 SHIPPABLE = (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP)
 ZERO = Decimal(0)
+GONE = (ShipmentStatus.DEPARTED, ShipmentStatus.ARRIVED, ShipmentStatus.CLOSED)  # left the port
 QTY = Decimal("0.001")
 
 TEXT_FIELDS = (
@@ -689,10 +690,40 @@ def depart(
     else:
         note = _("%(number)s departed on %(day)s") % {"number": locked.number, "day": when.isoformat()}
         _milestone(locked, EX_FACTORY_CODE, locked.loaded_date or when, note, by)
+    _orders_shipped(locked, by)
     signals.shipment_departed.send(sender=Shipment, shipment=locked, by=by)
     if bl_number:
         signals.bl_recorded.send(sender=Shipment, shipment=locked, by=by)
     return locked
+
+
+def _orders_shipped(s: Shipment, by: User) -> list[int]:
+    """The orders of `s` whose every line has now left (departed at least its ordered quantity less the customer's
+    tolerance) move on to "shipped"; the others stay open for the rest. Returns the ids moved."""
+    from gendan.sales.models import Order
+    from gendan.sales.services import TO_SHIPPED, record_shipped
+
+    ids = order_ids(s)
+    tolerance = tolerance_pct(s.customer_id)
+    gone = dict(
+        ShipmentLine.objects.filter(order_line__order_id__in=ids, shipment__status__in=GONE)
+        .order_by()
+        .values("order_line_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_line_id", "total")
+    )
+    complete: dict[int, bool] = dict.fromkeys(ids, True)
+    for line_id, order_id, ordered in OrderLine.objects.filter(order_id__in=ids).values_list(
+        "pk", "order_id", "quantity"
+    ):
+        if (gone.get(line_id) or ZERO) < (ordered * (100 - tolerance) / 100).quantize(QTY):
+            complete[order_id] = False
+    moved = []
+    reason = _("All of it left with %(number)s") % {"number": s.number}
+    for order in Order.objects.filter(pk__in=[oid for oid, done in complete.items() if done], status__in=TO_SHIPPED):
+        record_shipped(order=order, by=by, reason=reason)
+        moved.append(order.pk)
+    return moved
 
 
 @transaction.atomic
