@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "gendan.production",
     "gendan.shipping",
     "gendan.finance",
+    "gendan.office",
+    "gendan.relations",
+    "gendan.quotations",
+    "gendan.service",
+    "gendan.reports",
     "gendan.demo",
 ]
 

@@ -21,6 +21,11 @@ urlpatterns = [
     path("production/", include("gendan.production.urls")),
     path("shipping/", include("gendan.shipping.urls")),
     path("finance/", include("gendan.finance.urls")),
+    path("office/", include("gendan.office.urls")),
+    path("relations/", include("gendan.relations.urls")),
+    path("quotations/", include("gendan.quotations.urls")),
+    path("service/", include("gendan.service.urls")),
+    path("reports/", include("gendan.reports.urls")),
     path("s/", include("gendan.procurement.supplier_urls")),
     path("f/", include("gendan.production.factory_urls")),
 ]

@@ -31,6 +31,7 @@ from gendan.partners.forms import (
     SupplierFilterForm,
     SupplierForm,
 )
+from gendan.partners.hub import customer_sections
 from gendan.partners.models import Contact, Customer, Supplier
 
 # ---- customers ----------------------------------------------------------------------------------
@@ -78,6 +79,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "party": customer,
         "contact_add_url": reverse("partners:customer_contact_add", args=[customer.pk]),
         "changes": audit.history_for(customer),
+        "sections": customer_sections(request, customer),
     }
     return render(request, "partners/customer_detail.html", context)
 

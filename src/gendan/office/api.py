@@ -1,0 +1,5 @@
+"""The office API."""
+
+from ninja import Router
+
+router = Router(tags=["Office"])

@@ -1,0 +1,5 @@
+"""The quotations API."""
+
+from ninja import Router
+
+router = Router(tags=["Quotations"])

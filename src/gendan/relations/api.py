@@ -1,0 +1,5 @@
+"""The customer relations API: visits and surveys."""
+
+from ninja import Router
+
+router = Router(tags=["Customer relations"])

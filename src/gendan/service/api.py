@@ -1,0 +1,5 @@
+"""The service API."""
+
+from ninja import Router
+
+router = Router(tags=["Customer service"])
