@@ -16,7 +16,7 @@ from gendan.core.apiutils import require_perm
 from gendan.core.excel import xlsx_response
 from gendan.core.exceptions import NotFound
 from gendan.core.money import round_money
-from gendan.finance import documents, rebate_api, selectors, services
+from gendan.finance import credit_note_api, documents, rebate_api, selectors, services
 from gendan.finance.models import Allocation, CustomerTerms, FxSettlement, Invoice, OrderTerms, PaymentTerm, Receipt
 from gendan.finance.schemas import (
     AgeingOut,
@@ -43,6 +43,7 @@ from gendan.sales.models import Order
 
 router = Router(tags=["finance"])
 router.add_router("", rebate_api.router)  # verification (核销) and export tax rebate (退税)
+router.add_router("", credit_note_api.router)  # credit notes (贷项通知单)
 LANGS = {"zh": "zh-hans", "en": "en"}
 
 
@@ -173,7 +174,9 @@ def allocation_dict(a: Allocation, currency: str) -> dict[str, Any]:
     return {
         "id": a.pk,
         "receipt_id": a.receipt_id,
-        "receipt_number": a.receipt.number,
+        "receipt_number": a.receipt.number if a.receipt_id else None,
+        "credit_note_id": a.credit_note_id,
+        "credit_note_number": a.credit_note.number if a.credit_note_id else None,
         "invoice_id": a.invoice_id,
         "invoice_number": a.invoice.number,
         "amount": _m(a.amount, currency),

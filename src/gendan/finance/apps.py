@@ -26,7 +26,14 @@ class FinanceConfig(AppConfig):
     label = "finance"
     verbose_name = _("Finance")
 
-    _view = ["view_invoice", "view_invoiceline", "view_receipt", "view_allocation", "view_paymentterm"]
+    _view = [
+        "view_invoice",
+        "view_invoiceline",
+        "view_receipt",
+        "view_allocation",
+        "view_paymentterm",
+        "view_creditnote",
+    ]
     _terms = [*_view, "view_customerterms", "view_orderterms", "add_orderterms", "change_orderterms"]
     _rebates_view = ["view_rebaterate", "view_purchasevatinvoice", "view_vatmatch", "view_rebateclaim"]
     _finance = [
@@ -37,6 +44,8 @@ class FinanceConfig(AppConfig):
         "add_receipt",
         "change_receipt",
         "add_allocation",
+        "add_creditnote",
+        "change_creditnote",
         "add_paymentterm",
         "change_paymentterm",
         "add_customerterms",
@@ -45,8 +54,10 @@ class FinanceConfig(AppConfig):
         "add_fxsettlement",
         *_rebates_view,
         "add_rebaterate",
+        "change_rebaterate",
         "delete_rebaterate",
         "add_purchasevatinvoice",
+        "change_purchasevatinvoice",
         "add_vatmatch",
         "delete_vatmatch",
         "add_rebateclaim",

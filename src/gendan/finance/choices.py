@@ -39,6 +39,12 @@ class InvoiceKind(models.TextChoices):
     MANUAL = "manual", _("Other charges")
 
 
+class CreditNoteStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("credit note", "Open")
+    APPLIED = "applied", pgettext_lazy("credit note", "Applied")
+    CANCELLED = "cancelled", pgettext_lazy("credit note", "Cancelled")
+
+
 class InvoiceStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("invoice", "Open")
     PARTIALLY_PAID = "partially_paid", _("Partially paid")

@@ -35,9 +35,9 @@ def _cancelled(sender: Any, shipment: Any, by: Any = None, **kwargs: Any) -> Non
 
 
 def _credit(order: Any) -> str:
-    from gendan.finance.services import credit_note
+    from gendan.finance.services import credit_review_note
 
-    return credit_note(order)
+    return credit_review_note(order)
 
 
 def connect() -> None:

@@ -11,13 +11,22 @@ from django.utils.translation import pgettext_lazy
 
 from gendan.core.fields import VersionedModel, money_field
 from gendan.core.money import Currency
-from gendan.finance.choices import ClaimStatus, DueBasis, DueRule, InvoiceKind, InvoiceStatus, LineKind
+from gendan.finance.choices import (
+    ClaimStatus,
+    CreditNoteStatus,
+    DueBasis,
+    DueRule,
+    InvoiceKind,
+    InvoiceStatus,
+    LineKind,
+)
 from gendan.partners.models import Customer, Supplier
 from gendan.sales.models import Order
 from gendan.shipping.models import CustomsDeclaration, CustomsLine, Shipment
 
 __all__ = [
     "Allocation",
+    "CreditNote",
     "CustomerTerms",
     "FxSettlement",
     "Invoice",
@@ -227,11 +236,70 @@ class Receipt(VersionedModel):
     def net_amount(self):  # noqa: ANN201 - Decimal
         return self.amount - self.bank_charges
 
+    @property
+    def dated(self):  # noqa: ANN201 - date
+        return self.received_date
+
+
+class CreditNote(VersionedModel):
+    """A credit note (贷项通知单) to a customer: what the company owes back or knocks off — a complaint's agreed
+    settlement, a price correction. It settles invoices like a receipt does (its allocations), but no money moved:
+    it is never settled into CNY and never counts as foreign exchange collected. What is not applied is the
+    customer's credit."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    amount = money_field(_("amount"), validators=[MinValueValidator(0)])
+    allocated_amount = money_field(_("applied"), default=0)
+    issue_date = models.DateField(_("date"))
+    reason = models.TextField(_("reason"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=CreditNoteStatus.choices, default=CreditNoteStatus.OPEN
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issue_date", "-id"]
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        indexes = [models.Index(fields=["customer", "issue_date"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="credit_note_positive"),
+            models.CheckConstraint(
+                condition=models.Q(allocated_amount__gte=0, allocated_amount__lte=models.F("amount")),
+                name="credit_note_applied_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def unallocated_amount(self):  # noqa: ANN201 - Decimal
+        return self.amount - self.allocated_amount
+
+    @property
+    def dated(self):  # noqa: ANN201 - date
+        return self.issue_date
+
 
 class Allocation(models.Model):
-    """Part of a receipt applied to an invoice (核销到发票)."""
+    """Part of a receipt, or of a credit note, applied to an invoice (核销到发票)."""
 
-    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="allocations")
+    receipt = models.ForeignKey(Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
+    credit_note = models.ForeignKey(
+        CreditNote, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+    )
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
     amount = money_field(_("amount"))
     allocated_date = models.DateField(_("date"))
@@ -244,10 +312,21 @@ class Allocation(models.Model):
         ordering = ["allocated_date", "id"]
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_positive"),
+            models.CheckConstraint(
+                condition=models.Q(receipt__isnull=False, credit_note__isnull=True)
+                | models.Q(receipt__isnull=True, credit_note__isnull=False),
+                name="allocation_from_receipt_or_credit_note",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.receipt_id} → {self.invoice_id}: {self.amount}"
+        return f"{self.receipt_id or self.credit_note_id} → {self.invoice_id}: {self.amount}"
+
+    @property
+    def source(self):  # noqa: ANN201 - Receipt | CreditNote
+        return self.receipt or self.credit_note
 
 
 class FxSettlement(VersionedModel):

@@ -3,7 +3,8 @@
 Verification, per export declaration (报关单), in the declaration's currency (docs/guide/finance.md says the same):
 
 * declared = Σ the declaration's customs lines' values;
-* collected = what receipts allocated to the invoices of the declaration's shipment (their `paid_amount`), plus, per
+* collected = what receipts allocated to the invoices of the declaration's shipment (their `paid_amount` less what
+  credit notes settled: a credit note collects no foreign exchange), plus, per
   order, the share of the deposit deducted on those invoices that the order's deposit invoices have collected:
   round(deposit deducted on this shipment × deposit paid ÷ deposit invoiced), rounded per currency. Only invoices in
   the declaration's currency count; cancelled invoices do not;
@@ -46,7 +47,15 @@ from gendan.core.models import User
 from gendan.core.money import round_money
 from gendan.core.templatetags.gendan_tags import money
 from gendan.finance.choices import CLAIM_NEXT, ClaimStatus, InvoiceKind, InvoiceStatus, LineKind, VerificationStatus
-from gendan.finance.models import Invoice, InvoiceLine, PurchaseVatInvoice, RebateClaim, RebateRate, VatMatch
+from gendan.finance.models import (
+    Allocation,
+    Invoice,
+    InvoiceLine,
+    PurchaseVatInvoice,
+    RebateClaim,
+    RebateRate,
+    VatMatch,
+)
 from gendan.finance.services import _amount, _date, _Errors
 from gendan.partners.models import Supplier
 from gendan.shipping.models import CustomsDeclaration, CustomsLine
@@ -121,15 +130,35 @@ def verifications(decls: Iterable[CustomsDeclaration], *, open_only: bool = Fals
         .values("shipment_id", "currency")
         .annotate(paid=Sum("paid_amount"))
     }
+    # a credit note settles an invoice but collects no foreign exchange
+    for r in (
+        Allocation.objects.filter(credit_note__isnull=False, invoice__shipment_id__in=shipment_ids, invoice__in=live)
+        .values("invoice__shipment_id", "invoice__currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        key = (r["invoice__shipment_id"], r["invoice__currency"])
+        paid[key] = (paid.get(key) or ZERO) - r["total"]
     deducted = list(
         InvoiceLine.objects.filter(invoice__shipment_id__in=shipment_ids, kind=LineKind.DEPOSIT_DEDUCTION)
         .exclude(invoice__status=InvoiceStatus.CANCELLED)
         .values("invoice__shipment_id", "invoice__currency", "order_id")
         .annotate(total=Sum("amount"))
     )
+    deposit_orders = {r["order_id"] for r in deducted}
+    credited = {
+        (r["invoice__order_id"], r["invoice__currency"]): r["total"]
+        for r in Allocation.objects.filter(
+            credit_note__isnull=False,
+            invoice__in=live.filter(kind=InvoiceKind.DEPOSIT, order_id__in=deposit_orders),
+        )
+        .values("invoice__order_id", "invoice__currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
     deposits = {
-        (r["order_id"], r["currency"]): (r["amount"], r["paid"])
-        for r in live.filter(kind=InvoiceKind.DEPOSIT, order_id__in={r["order_id"] for r in deducted})
+        (r["order_id"], r["currency"]): (r["amount"], r["paid"] - credited.get((r["order_id"], r["currency"]), ZERO))
+        for r in live.filter(kind=InvoiceKind.DEPOSIT, order_id__in=deposit_orders)
         .values("order_id", "currency")
         .annotate(amount=Sum("amount"), paid=Sum("paid_amount"))
     }

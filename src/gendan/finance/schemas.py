@@ -91,8 +91,10 @@ class InvoiceLineOut(BaseModel):
 
 class AllocationOut(BaseModel):
     id: int
-    receipt_id: int
-    receipt_number: str
+    receipt_id: int | None = Field(description="the receipt allocated, or null for a credit note")
+    receipt_number: str | None
+    credit_note_id: int | None = Field(description="the credit note applied, or null for a receipt")
+    credit_note_number: str | None
     invoice_id: int
     invoice_number: str
     amount: Decimal
@@ -198,6 +200,44 @@ class ReceiptDetailOut(ReceiptOut):
 
 class ReceiptPage(BaseModel):
     items: list[ReceiptOut]
+    count: int
+
+
+class CreditNoteIn(BaseModel):
+    customer_id: int
+    currency: str = Field("", description="default: the customer's currency")
+    amount: Decimal
+    reason: str
+    reference: str = ""
+    order_id: int | None = None
+    issue_date: dt.date | None = Field(None, description="default: today")
+    apply_to_order: bool = Field(True, description="apply it at once to the order's open invoices, earliest due first")
+
+
+class CreditNoteOut(BaseModel):
+    id: int
+    number: str
+    customer_id: int
+    customer_code: str
+    order_id: int | None
+    order_number: str | None
+    currency: str
+    amount: Decimal
+    allocated_amount: Decimal = Field(description="applied to invoices")
+    unallocated_amount: Decimal = Field(description="the customer's credit left on this note")
+    issue_date: dt.date
+    reason: str
+    reference: str
+    status: Literal["open", "applied", "cancelled"]
+    version: int
+
+
+class CreditNoteDetailOut(CreditNoteOut):
+    allocations: list[AllocationOut]
+
+
+class CreditNotePage(BaseModel):
+    items: list[CreditNoteOut]
     count: int
 
 

@@ -3,6 +3,7 @@
 the overdue invoices on the chase list."""
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +14,16 @@ from django.utils.translation import gettext as _
 from gendan.core import clock
 from gendan.core.money import round_money
 from gendan.core.templatetags.gendan_tags import money
-from gendan.finance.choices import AGEING_BUCKETS, OPEN_STATUSES, InvoiceStatus
-from gendan.finance.models import Allocation, FxSettlement, Invoice, InvoiceLine, PaymentTerm, Receipt
+from gendan.finance.choices import AGEING_BUCKETS, OPEN_STATUSES, CreditNoteStatus, InvoiceStatus
+from gendan.finance.models import (
+    Allocation,
+    CreditNote,
+    FxSettlement,
+    Invoice,
+    InvoiceLine,
+    PaymentTerm,
+    Receipt,
+)
 from gendan.followup.selectors import ChaseQuery, ChaseRow, register_chase_source
 from gendan.partners.models import Customer
 
@@ -78,7 +87,7 @@ def invoices(
 def invoice_detail(invoice_id: int) -> Invoice | None:
     return (
         Invoice.objects.select_related("customer", "order", "shipment", "merchandiser", "created_by")
-        .prefetch_related("lines__order", "allocations__receipt")
+        .prefetch_related("lines__order", "allocations__receipt", "allocations__credit_note")
         .filter(pk=invoice_id)
         .first()
     )
@@ -131,15 +140,23 @@ def payment_terms(*, active_only: bool = False) -> QuerySet[PaymentTerm]:
     return qs.filter(is_active=True) if active_only else qs
 
 
+def live_credit_notes() -> QuerySet[CreditNote]:
+    return CreditNote.objects.exclude(status=CreditNoteStatus.CANCELLED)
+
+
 def customer_credit(customer_id: int) -> dict[str, Decimal]:
-    """{currency: receipts not yet allocated}."""
-    rows = (
-        Receipt.objects.filter(customer_id=customer_id, allocated_amount__lt=F("amount"))
-        .values("currency")
-        .annotate(total=Sum(UNALLOCATED))
-        .order_by()
-    )
-    return {r["currency"]: round_money(r["total"], r["currency"]) for r in rows}
+    """{currency: receipts and credit notes not yet applied to invoices}."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for qs in (Receipt.objects.all(), live_credit_notes()):
+        rows = (
+            qs.filter(customer_id=customer_id, allocated_amount__lt=F("amount"))
+            .values("currency")
+            .annotate(total=Sum(UNALLOCATED))
+            .order_by()
+        )
+        for r in rows:
+            totals[r["currency"]] += r["total"]
+    return {cur: round_money(total, cur) for cur, total in totals.items()}
 
 
 def customer_exposure(customer_id: int) -> dict[str, Any]:
@@ -249,13 +266,16 @@ def statement(customer: Customer, date_from: dt.date, date_to: dt.date) -> dict[
         .order_by()
         .values_list("currency", "total")
     )
-    before_rec = dict(
-        Receipt.objects.filter(customer=customer, received_date__lt=date_from)
-        .values("currency")
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values_list("currency", "total")
-    )
+    before_rec: dict[str, Decimal] = defaultdict(Decimal)
+    for qs, dated in ((Receipt.objects.all(), "received_date"), (live_credit_notes(), "issue_date")):
+        for cur, total in (
+            qs.filter(customer=customer, **{f"{dated}__lt": date_from})
+            .values("currency")
+            .annotate(total=Sum("amount"))
+            .order_by()
+            .values_list("currency", "total")
+        ):
+            before_rec[cur] += total
     period_inv = list(
         live.filter(issue_date__gte=date_from, issue_date__lte=date_to)
         .select_related("order", "shipment")
@@ -266,8 +286,19 @@ def statement(customer: Customer, date_from: dt.date, date_to: dt.date) -> dict[
             "received_date", "id"
         )
     )
+    period_cn = list(
+        live_credit_notes()
+        .filter(customer=customer, issue_date__gte=date_from, issue_date__lte=date_to)
+        .order_by("issue_date", "id")
+    )
     still_open = list(live.filter(issue_date__lte=date_to, status__in=OPEN_STATUSES).order_by("due_date", "id"))
-    currencies = set(before_inv) | set(before_rec) | {i.currency for i in period_inv} | {r.currency for r in period_rec}
+    currencies = (
+        set(before_inv)
+        | set(before_rec)
+        | {i.currency for i in period_inv}
+        | {r.currency for r in period_rec}
+        | {n.currency for n in period_cn}
+    )
     ordered = sorted(currencies, key=lambda c: (c != customer.currency, c)) or [customer.currency]
     sections = []
     today = clock.today()
@@ -300,6 +331,20 @@ def statement(customer: Customer, date_from: dt.date, date_to: dt.date) -> dict[
                         "due_date": None,
                         "debit": round_money(ZERO, cur),
                         "credit": round_money(r.amount, cur),
+                    }
+                )
+        for n in period_cn:
+            if n.currency == cur:
+                entries.append(
+                    {
+                        "date": n.issue_date,
+                        "kind": "credit_note",
+                        "number": n.number,
+                        "id": n.pk,
+                        "description": " · ".join(x for x in (n.reference, n.reason) if x)[:200],
+                        "due_date": None,
+                        "debit": round_money(ZERO, cur),
+                        "credit": round_money(n.amount, cur),
                     }
                 )
         entries.sort(key=lambda e: (e["date"], e["kind"] != "invoice", e["number"]))
@@ -373,11 +418,13 @@ def ageing(*, by: str = "customer", as_of: dt.date | None = None, currency: str 
     )
     credit: dict[tuple[int, str], Decimal] = {}
     if by != "merchandiser":
-        rec = Receipt.objects.filter(allocated_amount__lt=F("amount"))
-        if currency:
-            rec = rec.filter(currency=currency)
-        for r in rec.values("customer_id", "currency").annotate(total=Sum(UNALLOCATED)).order_by():
-            credit[(r["customer_id"], r["currency"])] = r["total"]
+        for source in (Receipt.objects.all(), live_credit_notes()):
+            rec = source.filter(allocated_amount__lt=F("amount"))
+            if currency:
+                rec = rec.filter(currency=currency)
+            for r in rec.values("customer_id", "currency").annotate(total=Sum(UNALLOCATED)).order_by():
+                key = (r["customer_id"], r["currency"])
+                credit[key] = credit.get(key, ZERO) + r["total"]
     bucket_keys = [b[0] for b in AGEING_BUCKETS]
     totals: dict[str, dict[str, Any]] = {}
     result_rows = []
@@ -458,7 +505,7 @@ def invoices_to_chase(q: ChaseQuery) -> list[ChaseRow]:
 
 
 def allocations_of(invoice: Invoice) -> list[Allocation]:
-    return list(invoice.allocations.select_related("receipt").order_by("allocated_date", "id"))
+    return list(invoice.allocations.select_related("receipt", "credit_note").order_by("allocated_date", "id"))
 
 
 # ---- FX settlements -----------------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from gendan.finance import terms
 from gendan.finance.choices import (
     BL_RULES,
     OPEN_STATUSES,
+    CreditNoteStatus,
     DueBasis,
     DueRule,
     InvoiceKind,
@@ -54,6 +55,7 @@ from gendan.finance.choices import (
 )
 from gendan.finance.models import (
     Allocation,
+    CreditNote,
     CustomerTerms,
     FxSettlement,
     Invoice,
@@ -778,19 +780,22 @@ def record_receipt(*, by: User, data: dict[str, Any]) -> Receipt:
 @transaction.atomic
 def allocate(
     *,
-    receipt: Receipt,
+    receipt: Receipt | CreditNote,
     allocations: list[dict[str, Any]],
     by: User,
     field: str = "allocations",
     day: dt.date | None = None,
 ) -> list[Allocation]:
-    """Apply parts of a receipt to the customer's open invoices in its currency. The receipt and the invoices are
-    locked; an allocation above an invoice's open amount or above what is left of the receipt is refused (422) and
-    nothing is written. The invoices' paid amounts and statuses follow; an order whose invoices are all paid (and
-    whose goods are all invoiced) gets its "payment received" milestone."""
-    locked = Receipt.objects.select_for_update().filter(pk=receipt.pk).first()
+    """Apply parts of a receipt (or of a credit note: the same rules) to the customer's open invoices in its
+    currency. The receipt and the invoices are locked; an allocation above an invoice's open amount or above what
+    is left of the receipt is refused (422) and nothing is written. The invoices' paid amounts and statuses follow;
+    an order whose invoices are all paid (and whose goods are all invoiced) gets its "payment received" milestone."""
+    model = type(receipt)
+    locked = model.objects.select_for_update().filter(pk=receipt.pk).first()
     if locked is None:
-        raise NotFound(_("There is no receipt %(id)s.") % {"id": receipt.pk})
+        raise NotFound(_("There is no %(what)s %(id)s.") % {"what": model._meta.verbose_name, "id": receipt.pk})
+    if isinstance(locked, CreditNote) and locked.status == CreditNoteStatus.CANCELLED:
+        raise ValidationError({field: _("Credit note %(number)s is cancelled.") % {"number": locked.number}})
     errors = _Errors()
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     first_index: dict[int, int] = {}
@@ -816,8 +821,8 @@ def allocate(
         elif invoice.currency != locked.currency:
             errors.add(
                 f"{where}.invoice_id",
-                _("Invoice %(number)s is in %(inv)s, the receipt in %(rec)s.")
-                % {"number": invoice.number, "inv": invoice.currency, "rec": locked.currency},
+                _("Invoice %(number)s is in %(inv)s, %(source)s in %(rec)s.")
+                % {"number": invoice.number, "inv": invoice.currency, "source": locked.number, "rec": locked.currency},
             )
         elif invoice.status not in OPEN_STATUSES:
             errors.add(
@@ -848,9 +853,12 @@ def allocate(
         )
     errors.raise_if_any()
     day = day or clock.today()
+    source_field = "credit_note" if isinstance(locked, CreditNote) else "receipt"
     rows = Allocation.objects.bulk_create(
         [
-            Allocation(receipt=locked, invoice_id=invoice_id, amount=amount, allocated_date=day, created_by=by)
+            Allocation(
+                invoice_id=invoice_id, amount=amount, allocated_date=day, created_by=by, **{source_field: locked}
+            )
             for invoice_id, amount in wanted.items()
         ]
     )
@@ -866,13 +874,17 @@ def allocate(
             action=AuditAction.UPDATE,
             by=by,
             changes=audit.diff(old, {"paid_amount": invoice.paid_amount, "status": invoice.status}),
-            message=_("%(amount)s from receipt %(number)s")
+            message=_("%(amount)s from %(number)s")
             % {"amount": money(amount, invoice.currency), "number": locked.number},
         )
     old_allocated = locked.allocated_amount
     locked.allocated_amount += total
     locked.version += 1
-    locked.save(update_fields=["allocated_amount", "version", "updated_at"])
+    update_fields = ["allocated_amount", "version", "updated_at"]
+    if isinstance(locked, CreditNote) and locked.allocated_amount >= locked.amount:
+        locked.status = CreditNoteStatus.APPLIED
+        update_fields.append("status")
+    locked.save(update_fields=update_fields)
     audit.record(
         instance=locked,
         action=AuditAction.UPDATE,
@@ -882,7 +894,7 @@ def allocate(
     )
     paid = [i for i in invoices.values() if i.status == InvoiceStatus.PAID]
     if paid:
-        complete_paid_orders(invoices=paid, day=locked.received_date, by=by)
+        complete_paid_orders(invoices=paid, day=locked.dated, by=by)
     return rows
 
 
@@ -935,7 +947,7 @@ def complete_paid_orders(*, invoices: Iterable[Invoice], day: dt.date, by: User 
 # ---- credit -------------------------------------------------------------------------------------------------------
 
 
-def credit_note(order: Order) -> str:
+def credit_review_note(order: Order) -> str:
     """The credit check for the contract review's terms item: open receivables + this order against the customer's
     credit limit (when it has one), and overdue invoices. A line starting with ⚠ is a flag."""
     from gendan.finance.selectors import customer_exposure

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gendan.finance import rebate_views, views
+from gendan.finance import credit_note_views, rebate_views, views
 
 app_name = "finance"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("receipts/<int:receipt_id>/", views.receipt_detail, name="receipt"),
     path("receipts/<int:receipt_id>/allocate/", views.receipt_allocate, name="receipt_allocate"),
     path("receipts/<int:receipt_id>/settle/", views.receipt_settle, name="receipt_settle"),
+    path("credit-notes/", credit_note_views.credit_note_list, name="credit_notes"),
+    path("credit-notes/add/", credit_note_views.credit_note_add, name="credit_note_add"),
+    path("credit-notes/<int:note_id>/", credit_note_views.credit_note_detail, name="credit_note"),
+    path("credit-notes/<int:note_id>/apply/", credit_note_views.credit_note_allocate, name="credit_note_allocate"),
+    path("credit-notes/<int:note_id>/cancel/", credit_note_views.credit_note_cancel, name="credit_note_cancel"),
     path("fx-settlements/", views.fx_list, name="fx"),
     path("customers/", views.customer_list, name="balances"),
     path("customers/<int:customer_id>/terms/", views.customer_terms_set, name="balance_terms"),
