@@ -364,3 +364,85 @@ def test_the_pages(page_as, finance, make_user, declaration) -> None:
     assert 'data-testid="pending-row"' in client.get("/finance/rebates/").content.decode()
     assert page_as(make_user(Role.MERCHANDISER, username="m2")).get("/finance/rebates/").status_code == 403
     assert page_as(make_user(Role.MANAGER, username="boss2")).get(url).status_code == 200
+
+
+# ---- corrections: rates and VAT invoices ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_rate_is_corrected_with_its_version_and_a_duplicate_is_refused(finance) -> None:
+    from gendan.core.exceptions import StaleVersion
+
+    a = rebates.create_rebate_rate(by=finance, data={"hs_prefix": "6302", "rate_pct": "9", "valid_from": "2026-01-01"})
+    rebates.create_rebate_rate(by=finance, data={"hs_prefix": "6302", "rate_pct": "13", "valid_from": "2026-06-01"})
+    fixed = rebates.update_rebate_rate(rate=a, by=finance, data={"rate_pct": "10"}, version=a.version)
+    assert (fixed.rate_pct, fixed.valid_from.isoformat(), fixed.version) == (Decimal("10"), "2026-01-01", a.version + 1)
+    with pytest.raises(StaleVersion):
+        rebates.update_rebate_rate(rate=a, by=finance, data={"rate_pct": "11"}, version=a.version)
+    with pytest.raises(ValidationError) as exc:
+        rebates.update_rebate_rate(rate=a, by=finance, data={"valid_from": "2026-06-01"}, version=fixed.version)
+    assert "valid_from" in exc.value.errors
+    a.refresh_from_db()
+    assert (a.rate_pct, a.valid_from.isoformat()) == (Decimal("10"), "2026-01-01")
+
+
+@pytest.mark.django_db
+def test_the_api_and_the_page_correct_a_rate(api_as, page_as, finance) -> None:
+    rate = rebates.create_rebate_rate(
+        by=finance, data={"hs_prefix": "6302", "rate_pct": "9", "valid_from": "2026-01-01"}
+    )
+    r = api_as(finance).patch(f"/api/v1/rebate-rates/{rate.pk}", {"rate_pct": "13", "version": rate.version})
+    assert r.status_code == 200
+    assert (r.json()["rate_pct"], r.json()["version"]) == ("13.00", rate.version + 1)
+    assert api_as(finance).patch(f"/api/v1/rebate-rates/{rate.pk}", {"rate_pct": "150"}).status_code == 422
+    assert api_as(finance).patch("/api/v1/rebate-rates/999999", {"rate_pct": "1"}).status_code == 404
+    client = page_as(finance)
+    assert (
+        client.post(
+            f"/finance/rebates/rates/{rate.pk}/",
+            {"hs_prefix": "6302", "rate_pct": "abc", "valid_from": "2026-01-01", "version": rate.version + 1},
+        ).status_code
+        == 422
+    )
+    r = client.post(
+        f"/finance/rebates/rates/{rate.pk}/",
+        {"hs_prefix": "6302", "rate_pct": "11", "valid_from": "2026-01-01", "version": rate.version + 1},
+    )
+    assert r.status_code == 302
+    rate.refresh_from_db()
+    assert rate.rate_pct == Decimal("11")
+
+
+@pytest.mark.django_db
+def test_a_vat_invoice_is_corrected_but_never_below_what_is_matched_nor_once_claimed(
+    finance, declaration, vat, api_as
+) -> None:
+    one, _two = lines(declaration)
+    invoice = vat("00000009", "1000.00")
+    rebates.match_vat(
+        declaration=declaration,
+        by=finance,
+        rows=[{"vat_invoice_id": invoice.pk, "customs_line_id": one.pk, "amount": "800.00", "line_value": "100.00"}],
+    )
+    with pytest.raises(ValidationError) as exc:
+        rebates.update_vat_invoice(invoice=invoice, by=finance, data={"amount": "799.99"})
+    assert "amount" in exc.value.errors
+    fixed = rebates.update_vat_invoice(
+        invoice=invoice, by=finance, data={"description": "Cotton tees", "amount": "900"}
+    )
+    assert (fixed.description, fixed.amount, fixed.version) == ("Cotton tees", D("900.00"), invoice.version + 1)
+    claim = rebates.create_claim(declaration=declaration, by=finance)
+    rebates.file_claim(claim=claim, by=finance, data={"filed_date": TODAY.isoformat()})
+    r = api_as(finance).patch(f"/api/v1/vat-invoices/{invoice.pk}", {"vat_rate": "9"})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"][-1] == "amount"
+    r = api_as(finance).patch(f"/api/v1/vat-invoices/{invoice.pk}", {"description": "Tees", "version": fixed.version})
+    assert r.status_code == 200
+    assert (r.json()["description"], r.json()["amount"]) == ("Tees", "900.00")
+
+
+@pytest.mark.django_db
+def test_the_rebate_list_exports_to_excel(page_as, finance) -> None:
+    r = page_as(finance).get("/finance/rebates/?format=xlsx")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -13,7 +13,7 @@ from gendan.core.apiutils import require_perm
 from gendan.core.exceptions import NotFound
 from gendan.core.money import round_money
 from gendan.finance import rebates
-from gendan.finance.models import RebateClaim, RebateRate, VatMatch
+from gendan.finance.models import PurchaseVatInvoice, RebateClaim, RebateRate, VatMatch
 from gendan.finance.schemas import (
     ClaimIn,
     ClaimOut,
@@ -23,8 +23,10 @@ from gendan.finance.schemas import (
     RebateOut,
     RebateRateIn,
     RebateRateOut,
+    RebateRatePatch,
     VatInvoiceIn,
     VatInvoiceOut,
+    VatInvoicePatch,
     VatMatchIn,
     VerificationOut,
     VerificationPage,
@@ -93,7 +95,14 @@ def verification_detail(request: HttpRequest, declaration_id: int):
 
 
 def rate_dict(r: RebateRate) -> dict[str, Any]:
-    return {"id": r.pk, "hs_prefix": r.hs_prefix, "rate_pct": r.rate_pct, "valid_from": r.valid_from, "notes": r.notes}
+    return {
+        "id": r.pk,
+        "hs_prefix": r.hs_prefix,
+        "rate_pct": r.rate_pct,
+        "valid_from": r.valid_from,
+        "notes": r.notes,
+        "version": r.version,
+    }
 
 
 @router.get("/rebate-rates", response=list[RebateRateOut])
@@ -109,12 +118,25 @@ def rate_create(request: HttpRequest, data: RebateRateIn):
     return Status(201, rate_dict(rebates.create_rebate_rate(by=request.user, data=data.model_dump())))
 
 
+@router.patch("/rebate-rates/{rate_id}", response=RebateRateOut)
+def rate_update(request: HttpRequest, rate_id: int, data: RebateRatePatch):
+    """Correct a rate (with `version`: 409 when someone changed it first)."""
+    require_perm(request, "finance.change_rebaterate")
+    found = RebateRate.objects.filter(pk=rate_id).first()
+    if found is None:
+        raise NotFound(_("There is no rebate rate %(id)s.") % {"id": rate_id})
+    values = data.model_dump(exclude_unset=True)
+    version = values.pop("version", None)
+    return rate_dict(rebates.update_rebate_rate(rate=found, by=request.user, data=values, version=version))
+
+
 def vat_dict(i: Any) -> dict[str, Any]:
     matched = getattr(i, "matched", None)
     if matched is None:
         matched = sum((m.amount for m in i.matches.all()), rebates.ZERO)
     return {
         "id": i.pk,
+        "version": i.version,
         "supplier_id": i.supplier_id,
         "supplier_code": i.supplier.code,
         "invoice_no": i.invoice_no,
@@ -147,6 +169,20 @@ def vat_create(request: HttpRequest, data: VatInvoiceIn):
     require_perm(request, "finance.add_purchasevatinvoice")
     created = rebates.create_vat_invoice(by=request.user, data=data.model_dump())
     return Status(201, vat_dict(rebates.vat_invoices().get(pk=created.pk)))
+
+
+@router.patch("/vat-invoices/{invoice_id}", response=VatInvoiceOut)
+def vat_update(request: HttpRequest, invoice_id: int, data: VatInvoicePatch):
+    """Correct a purchase VAT invoice: its amount never below what is matched; amount and VAT rate fixed once a
+    claim using it is filed (422)."""
+    require_perm(request, "finance.change_purchasevatinvoice")
+    found = PurchaseVatInvoice.objects.filter(pk=invoice_id).first()
+    if found is None:
+        raise NotFound(_("There is no VAT invoice %(id)s.") % {"id": invoice_id})
+    values = data.model_dump(exclude_unset=True)
+    version = values.pop("version", None)
+    rebates.update_vat_invoice(invoice=found, by=request.user, data=values, version=version)
+    return vat_dict(rebates.vat_invoices().get(pk=invoice_id))
 
 
 # ---- rebates and claims -------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ its steps), the rebate rates and the purchase VAT invoices."""
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from gendan.core.exceptions import GendanError, PermissionDenied
 from gendan.core.pages import error_text, paginate, perm_required, querystring_without
 from gendan.finance import rebates
 from gendan.finance.choices import CLAIM_STATUS_COLORS, ClaimStatus, VerificationStatus
-from gendan.finance.models import RebateClaim, RebateRate, VatMatch
+from gendan.finance.models import PurchaseVatInvoice, RebateClaim, RebateRate, VatMatch
 from gendan.finance.views import _date, _int
 from gendan.partners.models import Customer, Supplier
 
@@ -41,6 +41,36 @@ VERIFICATION_COLUMNS = [
     Column("collected", "已收汇", "Collected", number_format="#,##0.00", getter=lambda v: v.collected),
     Column("open", "未收汇", "Open", number_format="#,##0.00", getter=lambda v: v.open_amount),
     Column("status", "核销状态", "Status", width=14, getter=lambda v: v.status_label),
+]
+
+
+MONEY = "#,##0.00"
+REBATE_COLUMNS = [
+    Column("no", "报关单号", "Declaration", width=20, getter=lambda c: c.declaration.declaration_no),
+    Column(
+        "date",
+        "申报日期",
+        "Declared",
+        width=12,
+        number_format="yyyy-mm-dd",
+        getter=lambda c: c.declaration.declaration_date,
+    ),
+    Column("shipment", "出货", "Shipment", width=16, getter=lambda c: c.declaration.shipment.number),
+    Column("customer", "客户", "Customer", width=12, getter=lambda c: c.declaration.shipment.customer.code),
+    Column("status", "状态", "Status", width=12, getter=lambda c: c.get_status_display()),
+    Column("computed", "计算退税额", "Computed (CNY)", number_format=MONEY, getter=lambda c: c.computed),
+    Column("filed", "申报退税额", "Claimed (CNY)", number_format=MONEY, getter=lambda c: c.filed_amount),
+    Column("filed_date", "申报日期", "Filed", width=12, number_format="yyyy-mm-dd", getter=lambda c: c.filed_date),
+    Column("approved", "核准退税额", "Approved (CNY)", number_format=MONEY, getter=lambda c: c.approved_amount),
+    Column("received", "实收退税额", "Received (CNY)", number_format=MONEY, getter=lambda c: c.received_amount),
+    Column(
+        "received_date",
+        "到账日期",
+        "Received on",
+        width=12,
+        number_format="yyyy-mm-dd",
+        getter=lambda c: c.received_date,
+    ),
 ]
 
 
@@ -82,6 +112,12 @@ def rebate_list(request: HttpRequest) -> HttpResponse:
     date_from, date_to = _date(g.get("from")), _date(g.get("to"))
     status = g.get("status") or ""
     qs = rebates.claims(status=status, date_from=date_from, date_to=date_to)
+    if g.get("format") == "xlsx":
+        claims = list(qs)
+        computed_all = rebates.rebates([c.declaration for c in claims])
+        for c in claims:
+            c.computed = computed_all[c.declaration_id].amount
+        return xlsx_download(REBATE_COLUMNS, claims, title=_("Tax rebates"), stem="tax-rebates")
     page = paginate(request, qs)
     computed = rebates.rebates([c.declaration for c in page.object_list])
     for c in page.object_list:
@@ -96,6 +132,7 @@ def rebate_list(request: HttpRequest) -> HttpResponse:
             "statuses": ClaimStatus.choices,
             "colors": CLAIM_STATUS_COLORS,
             "qs": querystring_without(request, "page"),
+            "export_qs": querystring_without(request, "page", "format"),
         },
     )
 
@@ -208,8 +245,69 @@ def rate_list(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "can_add": request.user.has_perm("finance.add_rebaterate"),
             "can_delete": request.user.has_perm("finance.delete_rebaterate"),
+            "can_change": request.user.has_perm("finance.change_rebaterate"),
         },
         status=422 if errors else 200,
+    )
+
+
+def _edit(
+    request: HttpRequest,
+    *,
+    obj: Any,
+    fields: tuple[str, ...],
+    update: Any,
+    template: str,
+    back: str,
+    extra: dict[str, Any],
+) -> HttpResponse:
+    """The edit page of a rate or a VAT invoice: the form filled from the object, saved through `update` with the
+    version it showed."""
+    errors: dict[str, Any] = {}
+    data = {k: getattr(obj, k) for k in fields}
+    if request.method == "POST":
+        data = {k: request.POST.get(k, "").strip() for k in fields}
+        try:
+            update(obj, by=request.user, data=data, version=_int(request.POST.get("version")))
+        except GendanError as exc:
+            errors = getattr(exc, "errors", {"__all__": [error_text(exc)]})
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    return render(
+        request, template, {"obj": obj, "data": data, "errors": errors, **extra}, status=422 if errors else 200
+    )
+
+
+@perm_required("finance.change_rebaterate")
+def rate_edit(request: HttpRequest, rate_id: int) -> HttpResponse:
+    rate = RebateRate.objects.filter(pk=rate_id).first()
+    if rate is None:
+        raise Http404
+    return _edit(
+        request,
+        obj=rate,
+        fields=RATE_FIELDS,
+        update=lambda o, **kw: rebates.update_rebate_rate(rate=o, **kw),
+        template="finance/rebate_rate_form.html",
+        back="finance:rebate_rates",
+        extra={},
+    )
+
+
+@perm_required("finance.change_purchasevatinvoice")
+def vat_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = PurchaseVatInvoice.objects.filter(pk=invoice_id).first()
+    if invoice is None:
+        raise Http404
+    return _edit(
+        request,
+        obj=invoice,
+        fields=VAT_FIELDS,
+        update=lambda o, **kw: rebates.update_vat_invoice(invoice=o, **kw),
+        template="finance/rebate_vat_form.html",
+        back="finance:vat_invoices",
+        extra={"suppliers": Supplier.objects.filter(is_active=True).order_by("code")},
     )
 
 
@@ -244,6 +342,7 @@ def vat_list(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "suppliers": Supplier.objects.filter(is_active=True).order_by("code"),
             "can_add": request.user.has_perm("finance.add_purchasevatinvoice"),
+            "can_change": request.user.has_perm("finance.change_purchasevatinvoice"),
             "qs": querystring_without(request, "page"),
         },
         status=422 if errors else 200,

@@ -234,25 +234,63 @@ def _pct(value: Any, name: str, errors: _Errors) -> Decimal | None:
     if number != number.quantize(CENT):
         errors.add(name, _("A percentage has at most 2 decimals."))
         return None
-    return number
+    return number.quantize(CENT)
 
 
-@transaction.atomic
-def create_rebate_rate(*, by: User, data: dict[str, Any]) -> RebateRate:
-    errors = _Errors()
+RATE_AUDITED = ["hs_prefix", "rate_pct", "valid_from", "notes"]
+
+
+def _rate_values(data: dict[str, Any], errors: _Errors, *, current: RebateRate | None = None) -> dict[str, Any]:
     prefix = str(data.get("hs_prefix") or "").strip().replace(".", "").replace(" ", "")
     if not HS_PREFIX.match(prefix):
         errors.add("hs_prefix", _("An HS code or prefix is 2 to 10 digits."))
     rate = _pct(data.get("rate_pct"), "rate_pct", errors)
     valid_from = _date(data.get("valid_from"), "valid_from", errors)
-    if prefix and valid_from and RebateRate.objects.filter(hs_prefix=prefix, valid_from=valid_from).exists():
+    same = RebateRate.objects.filter(hs_prefix=prefix, valid_from=valid_from)
+    if current is not None:
+        same = same.exclude(pk=current.pk)
+    if prefix and valid_from and same.exists():
         errors.add("valid_from", _("%(p)s already has a rate from that day.") % {"p": prefix})
+    return {
+        "hs_prefix": prefix,
+        "rate_pct": rate,
+        "valid_from": valid_from,
+        "notes": str(data.get("notes") or "").strip()[:200],
+    }
+
+
+@transaction.atomic
+def create_rebate_rate(*, by: User, data: dict[str, Any]) -> RebateRate:
+    errors = _Errors()
+    values = _rate_values(data, errors)
     errors.raise_if_any()
-    created = RebateRate.objects.create(
-        hs_prefix=prefix, rate_pct=rate, valid_from=valid_from, notes=str(data.get("notes") or "").strip()[:200]
-    )
-    audit.record_create(instance=created, by=by, fields=["hs_prefix", "rate_pct", "valid_from", "notes"])
+    created = RebateRate.objects.create(**values)
+    audit.record_create(instance=created, by=by, fields=RATE_AUDITED)
     return created
+
+
+@transaction.atomic
+def update_rebate_rate(*, rate: RebateRate, by: User, data: dict[str, Any], version: Any = None) -> RebateRate:
+    """Correct a rate (fields not given keep their value). Declarations whose claim is not filed yet compute their
+    rebate with it from now on; a filed claim keeps the amount it claimed."""
+    locked = RebateRate.objects.select_for_update().get(pk=rate.pk)
+    check_version(locked, version)
+    errors = _Errors()
+    merged = {k: data[k] if k in data and data[k] is not None else getattr(locked, k) for k in RATE_AUDITED}
+    values = _rate_values(merged, errors, current=locked)
+    errors.raise_if_any()
+    before = audit.snapshot(locked, RATE_AUDITED)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    audit.record(
+        instance=locked,
+        action=AuditAction.UPDATE,
+        by=by,
+        changes=audit.diff(before, audit.snapshot(locked, RATE_AUDITED)),
+    )
+    return locked
 
 
 @transaction.atomic
@@ -273,9 +311,10 @@ def vat_invoices(*, supplier_id: int | None = None, q: str = "") -> QuerySet[Pur
     return qs.order_by("-invoice_date", "-id")
 
 
-@transaction.atomic
-def create_vat_invoice(*, by: User, data: dict[str, Any]) -> PurchaseVatInvoice:
-    errors = _Errors()
+VAT_AUDITED = ["supplier", "invoice_no", "invoice_date", "amount", "vat_amount", "vat_rate", "hs_code", "description"]
+
+
+def _vat_values(data: dict[str, Any], errors: _Errors, *, current: PurchaseVatInvoice | None = None) -> dict[str, Any]:
     supplier = (
         Supplier.objects.filter(pk=data.get("supplier_id") or 0).first()
         if str(data.get("supplier_id") or "").isdigit()
@@ -284,9 +323,12 @@ def create_vat_invoice(*, by: User, data: dict[str, Any]) -> PurchaseVatInvoice:
     if supplier is None:
         errors.add("supplier_id", _("Choose a supplier."))
     number = str(data.get("invoice_no") or "").strip()
+    same = PurchaseVatInvoice.objects.filter(supplier=supplier, invoice_no=number)
+    if current is not None:
+        same = same.exclude(pk=current.pk)
     if not number or len(number) > 30:
         errors.add("invoice_no", _("Enter the VAT invoice number (at most 30 characters)."))
-    elif supplier and PurchaseVatInvoice.objects.filter(supplier=supplier, invoice_no=number).exists():
+    elif supplier and same.exists():
         errors.add("invoice_no", _("This supplier's invoice %(n)s is recorded already.") % {"n": number})
     day = _date(data.get("invoice_date"), "invoice_date", errors)
     amount = _amount(data.get("amount"), "CNY", "amount", errors)
@@ -295,22 +337,70 @@ def create_vat_invoice(*, by: User, data: dict[str, Any]) -> PurchaseVatInvoice:
     hs = str(data.get("hs_code") or "").strip()
     if hs and not HS_PREFIX.match(hs):
         errors.add("hs_code", _("An HS code or prefix is 2 to 10 digits."))
+    return {
+        "supplier": supplier,
+        "invoice_no": number,
+        "invoice_date": day,
+        "amount": amount,
+        "vat_amount": vat,
+        "vat_rate": rate,
+        "hs_code": hs,
+        "description": str(data.get("description") or "").strip()[:200],
+    }
+
+
+@transaction.atomic
+def create_vat_invoice(*, by: User, data: dict[str, Any]) -> PurchaseVatInvoice:
+    errors = _Errors()
+    values = _vat_values(data, errors)
     errors.raise_if_any()
-    created = PurchaseVatInvoice.objects.create(
-        supplier=supplier,
-        invoice_no=number,
-        invoice_date=day,
-        amount=amount,
-        vat_amount=vat,
-        vat_rate=rate,
-        hs_code=hs,
-        description=str(data.get("description") or "").strip()[:200],
-        created_by=by,
-    )
-    audit.record_create(
-        instance=created, by=by, fields=["supplier", "invoice_no", "invoice_date", "amount", "vat_amount", "vat_rate"]
-    )
+    created = PurchaseVatInvoice.objects.create(**values, created_by=by)
+    audit.record_create(instance=created, by=by, fields=VAT_AUDITED[:6])
     return created
+
+
+@transaction.atomic
+def update_vat_invoice(
+    *, invoice: PurchaseVatInvoice, by: User, data: dict[str, Any], version: Any = None
+) -> PurchaseVatInvoice:
+    """Correct a purchase VAT invoice (fields not given keep their value). Its amount cannot fall below what is
+    matched to customs lines; once a claim using it is filed, its amount and VAT rate no longer change."""
+    locked = PurchaseVatInvoice.objects.select_for_update().get(pk=invoice.pk)
+    check_version(locked, version)
+    errors = _Errors()
+    current = {
+        "supplier_id": locked.supplier_id,
+        **{k: getattr(locked, k) for k in VAT_AUDITED if k != "supplier"},
+    }
+    merged = {k: data[k] if k in data and data[k] is not None else v for k, v in current.items()}
+    values = _vat_values(merged, errors, current=locked)
+    matched = VatMatch.objects.filter(vat_invoice=locked).aggregate(total=Sum("amount"))["total"] or ZERO
+    if values["amount"] is not None and values["amount"] < matched:
+        errors.add(
+            "amount",
+            _("%(matched)s of it is matched to customs lines: the amount cannot be less.")
+            % {"matched": money(matched, "CNY")},
+        )
+    claimed = (
+        VatMatch.objects.filter(vat_invoice=locked, customs_line__declaration__rebate_claim__isnull=False)
+        .exclude(customs_line__declaration__rebate_claim__status=ClaimStatus.DRAFT)
+        .exists()
+    )
+    if claimed and (values["amount"] != locked.amount or values["vat_rate"] != locked.vat_rate):
+        errors.add("amount", _("A filed rebate claim uses this invoice: its amount and VAT rate stay as claimed."))
+    errors.raise_if_any()
+    before = audit.snapshot(locked, VAT_AUDITED)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    audit.record(
+        instance=locked,
+        action=AuditAction.UPDATE,
+        by=by,
+        changes=audit.diff(before, audit.snapshot(locked, VAT_AUDITED)),
+    )
+    return locked
 
 
 # ---- the rebate of a declaration ----------------------------------------------------------------------------------

@@ -405,6 +405,15 @@ class RebateRateIn(BaseModel):
 
 class RebateRateOut(RebateRateIn):
     id: int
+    version: int
+
+
+class RebateRatePatch(BaseModel):
+    hs_prefix: str | None = None
+    rate_pct: Decimal | None = None
+    valid_from: dt.date | None = None
+    notes: str | None = None
+    version: int | None = None
 
 
 class VatInvoiceIn(BaseModel):
@@ -418,8 +427,21 @@ class VatInvoiceIn(BaseModel):
     description: str = ""
 
 
+class VatInvoicePatch(BaseModel):
+    supplier_id: int | None = None
+    invoice_no: str | None = None
+    invoice_date: dt.date | None = None
+    amount: Decimal | None = None
+    vat_amount: Decimal | None = None
+    vat_rate: Decimal | None = None
+    hs_code: str | None = None
+    description: str | None = None
+    version: int | None = None
+
+
 class VatInvoiceOut(VatInvoiceIn):
     id: int
+    version: int
     supplier_code: str
     matched: Decimal = Field(description="matched to customs lines")
     unmatched: Decimal

@@ -35,8 +35,10 @@ urlpatterns = [
     path("verification/", rebate_views.verification_list, name="verification"),
     path("rebates/", rebate_views.rebate_list, name="rebates"),
     path("rebates/rates/", rebate_views.rate_list, name="rebate_rates"),
+    path("rebates/rates/<int:rate_id>/", rebate_views.rate_edit, name="rebate_rate_edit"),
     path("rebates/rates/<int:rate_id>/delete/", rebate_views.rate_delete, name="rebate_rate_delete"),
     path("rebates/vat-invoices/", rebate_views.vat_list, name="vat_invoices"),
+    path("rebates/vat-invoices/<int:invoice_id>/", rebate_views.vat_edit, name="vat_invoice_edit"),
     path("rebates/declarations/<int:declaration_id>/", rebate_views.rebate_declaration, name="rebate"),
     path("rebates/declarations/<int:declaration_id>/match/", rebate_views.rebate_match, name="rebate_match"),
     path(

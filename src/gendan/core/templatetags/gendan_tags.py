@@ -97,12 +97,16 @@ def field_label(name: str, model_label: str) -> str:
 
 @register.filter
 def plain(value: Any) -> str:
-    """A number as it is typed into a form field: 6000, 12.5 — no grouping, no trailing zeros; blank for none."""
-    from decimal import Decimal
+    """A number as it is typed into a form field: 6000, 12.5 — no grouping, no trailing zeros; blank for none; what
+    is not a number (a form sent back with its error) as it was typed."""
+    from decimal import Decimal, InvalidOperation
 
     if value is None or value == "":
         return ""
-    return f"{Decimal(str(value)).normalize():f}"
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
 
 
 @register.filter
