@@ -19,6 +19,27 @@ def payments_section(request: Any, order: Any) -> dict[str, Any] | None:
     }
 
 
+def receivables_section(request: Any, customer: Any) -> dict[str, Any] | None:
+    """The customer file's receivables: open and overdue per currency, credit on account, the payment history of the
+    last 12 months, the latest receipts and credit notes."""
+    from gendan.finance import selectors
+    from gendan.finance.models import CreditNote, Receipt
+
+    if not request.user.has_perm("finance.view_invoice"):
+        return None
+    return {
+        "template": "finance/partials/_customer_section.html",
+        "context": {
+            "exposure": selectors.customer_exposure(customer.pk),
+            "credit": selectors.customer_credit(customer.pk),
+            "history": selectors.payment_history(customer.pk),
+            "receipts": list(Receipt.objects.filter(customer=customer).order_by("-received_date", "-id")[:5]),
+            "credit_notes": list(CreditNote.objects.filter(customer=customer).order_by("-issue_date", "-id")[:5]),
+        },
+        "order": 60,
+    }
+
+
 class FinanceConfig(AppConfig):
     """Finance (货款): invoices and receivables, receipts, statements, FX settlement, verification, tax rebate."""
 
@@ -81,7 +102,9 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from gendan.finance import hooks, selectors  # noqa: F401 - selectors registers the invoices' chase rows
+        from gendan.partners.hub import register_customer_section
         from gendan.sales.hub import register_section
 
         register_section(payments_section)
+        register_customer_section(receivables_section)
         hooks.connect()

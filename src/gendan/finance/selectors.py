@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -157,6 +157,33 @@ def customer_credit(customer_id: int) -> dict[str, Decimal]:
         for r in rows:
             totals[r["currency"]] += r["total"]
     return {cur: round_money(total, cur) for cur, total in totals.items()}
+
+
+PAYMENT_HISTORY_DAYS = 365
+
+
+def payment_history(customer_id: int, *, days: int = PAYMENT_HISTORY_DAYS) -> dict[str, Any]:
+    """How the customer paid the invoices it settled in the last `days` days (the credit record's payment history):
+    each invoice counts on the day its last allocation settled it; paid on time when that day is on or before the
+    due date. Returns the count, on-time count and %, the average and worst days late of the late ones."""
+    since = clock.today() - dt.timedelta(days=days)
+    settled = list(
+        Invoice.objects.filter(customer_id=customer_id, status=InvoiceStatus.PAID)
+        .annotate(settled=Max("allocations__allocated_date"))
+        .filter(settled__gte=since)
+        .values_list("due_date", "settled")
+    )
+    late = [(paid - due).days for due, paid in settled if paid and paid > due]
+    count = len(settled)
+    return {
+        "days": days,
+        "count": count,
+        "on_time": count - len(late),
+        "on_time_pct": round(Decimal(count - len(late)) * 100 / count, 1) if count else None,
+        "late": len(late),
+        "average_days_late": round(Decimal(sum(late)) / len(late), 1) if late else None,
+        "worst_days_late": max(late) if late else None,
+    }
 
 
 def customer_exposure(customer_id: int) -> dict[str, Any]:

@@ -950,7 +950,7 @@ def complete_paid_orders(*, invoices: Iterable[Invoice], day: dt.date, by: User 
 def credit_review_note(order: Order) -> str:
     """The credit check for the contract review's terms item: open receivables + this order against the customer's
     credit limit (when it has one), and overdue invoices. A line starting with ⚠ is a flag."""
-    from gendan.finance.selectors import customer_exposure
+    from gendan.finance.selectors import customer_exposure, payment_history
 
     customer = order.customer
     exposure = customer_exposure(customer.pk)
@@ -1004,6 +1004,24 @@ def credit_review_note(order: Order) -> str:
         )
     else:
         lines.append(_("Nothing overdue."))
+    history = payment_history(customer.pk)
+    if history["count"]:
+        text = _("Paid %(on_time)s of %(count)s invoices on time in the last 12 months (%(pct)s %%).") % {
+            "on_time": history["on_time"],
+            "count": history["count"],
+            "pct": history["on_time_pct"],
+        }
+        if history["late"]:
+            text += " " + _("The late ones %(avg)s days late on average, at worst %(worst)s.") % {
+                "avg": history["average_days_late"],
+                "worst": history["worst_days_late"],
+            }
+        lines.append(text)
+    if customer.credit_rating:
+        flag = "⚠ " if customer.credit_rating in ("C", "D") else ""
+        lines.append(flag + _("Credit rating: %(rating)s.") % {"rating": customer.get_credit_rating_display()})
+    if customer.credit_remarks:
+        lines.append(_("Credit remarks: %(text)s") % {"text": customer.credit_remarks})
     return "\n".join(lines)
 
 

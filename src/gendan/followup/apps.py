@@ -57,6 +57,19 @@ def _connect_order_signals() -> None:
     signals.order_moved.connect(moved, weak=False, dispatch_uid="followup.reforecast_on_move")
 
 
+def customer_delivery_section(request: Any, customer: Any) -> dict[str, Any] | None:
+    """The customer file's delivery record (on time in the last 12 months) and follow-up log."""
+    from gendan.followup.selectors import customer_delivery, customer_follow_ups
+
+    if not request.user.has_perm("followup.view_milestone"):
+        return None
+    return {
+        "template": "followup/partials/_customer_section.html",
+        "context": {"delivery": customer_delivery(customer.pk), "follow_ups": customer_follow_ups(customer.pk)},
+        "order": 20,
+    }
+
+
 class FollowupConfig(AppConfig):
     """T&A plans, forecasts, the chase list and the risk board (跟单计划、预计、每日跟进清单、风险看板)."""
 
@@ -80,10 +93,12 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         from gendan.core.dashboard import register_panel
         from gendan.followup.tasks import register_jobs
+        from gendan.partners.hub import register_customer_section
         from gendan.sales.hub import register_section
 
         register_panel(chase_panel)
         register_jobs()
         register_section(plan_section)
+        register_customer_section(customer_delivery_section)
         _connect_order_signals()
         post_migrate.connect(_ensure_default_template, sender=self, dispatch_uid="followup.default_template")

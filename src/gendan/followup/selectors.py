@@ -471,3 +471,42 @@ def risk_rows(qs: QuerySet[Order], *, offset: int = 0, limit: int = 50) -> list[
             }
         )
     return rows
+
+
+# ---- the customer file ------------------------------------------------------------------------------------------
+
+DELIVERY_WINDOW_DAYS = 365
+
+
+def customer_delivery(customer_id: int, *, days: int = DELIVERY_WINDOW_DAYS) -> dict[str, Any]:
+    """The customer's delivery record over the last `days` days: orders whose ex-factory milestone has its actual
+    date in the window, on time when that date is on or before the order's committed ex-factory date; the average
+    and worst calendar days late of the late ones (one query)."""
+    from gendan.core import clock
+
+    since = clock.today() - dt.timedelta(days=days)
+    done = list(
+        Milestone.objects.filter(
+            order__customer_id=customer_id, is_ex_factory=True, actual_date__gte=since, actual_date__isnull=False
+        ).values_list("order__number", "order__ex_factory_date", "actual_date")
+    )
+    late = sorted(((actual - committed).days, number) for number, committed, actual in done if actual > committed)
+    count = len(done)
+    return {
+        "days": days,
+        "count": count,
+        "on_time": count - len(late),
+        "on_time_pct": round(Decimal(count - len(late)) * 100 / count, 1) if count else None,
+        "late": len(late),
+        "average_days_late": round(Decimal(sum(d for d, _n in late)) / len(late), 1) if late else None,
+        "worst": late[-1] if late else None,
+    }
+
+
+def customer_follow_ups(customer_id: int, *, limit: int = 15) -> list[FollowUp]:
+    """The latest follow-ups logged on the customer's orders (the follow-up log of its file)."""
+    return list(
+        FollowUp.objects.filter(order__customer_id=customer_id)
+        .select_related("order", "milestone", "created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -10,6 +10,17 @@ class CustomerTier(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")  # no order yet
 
 
+class CreditRating(models.TextChoices):
+    """The customer's credit standing (资信等级), kept by sales and finance; shown by the contract review."""
+
+    A = "A", _("A · pays on time")
+    B = "B", _("B · usually on time")
+    C = "C", _("C · watch: pays late")
+    D = "D", _("D · stop: cash in advance only")
+
+
+CREDIT_COLORS = {CreditRating.A: "green", CreditRating.B: "blue", CreditRating.C: "amber", CreditRating.D: "red"}
+
 TIER_COLORS = {CustomerTier.KEY: "red", CustomerTier.NORMAL: "blue", CustomerTier.PROSPECT: "grey"}
 
 

@@ -21,13 +21,19 @@ class CustomerForm(VersionedForm):
             "currency",
             "payment_terms",
             "credit_limit",
+            "credit_rating",
+            "credit_remarks",
             "default_incoterm",
             "merchandiser",
             "is_active",
             "address",
             "notes",
         ]
-        widgets = {"address": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "credit_remarks": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)

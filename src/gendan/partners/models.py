@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from gendan.core.fields import VersionedModel, money_field
 from gendan.core.money import Currency
-from gendan.partners.choices import TIER_COLORS, CustomerTier, Incoterm, SupplierKind
+from gendan.partners.choices import CREDIT_COLORS, TIER_COLORS, CreditRating, CustomerTier, Incoterm, SupplierKind
 
 __all__ = ["Contact", "Customer", "Supplier"]
 
@@ -27,6 +27,8 @@ class Customer(VersionedModel):
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.USD)
     payment_terms = models.CharField(_("payment terms"), max_length=200, blank=True)
     credit_limit = money_field(_("credit limit"), default=0, validators=[MinValueValidator(0)])
+    credit_rating = models.CharField(_("credit rating"), max_length=1, choices=CreditRating.choices, blank=True)
+    credit_remarks = models.TextField(_("credit remarks"), blank=True)
     default_incoterm = models.CharField(
         _("default Incoterm"), max_length=3, choices=Incoterm.choices, default=Incoterm.FOB
     )
@@ -55,6 +57,10 @@ class Customer(VersionedModel):
     def tier_color(self) -> str:
         """The badge colour of the tier (key customers stand out in red)."""
         return TIER_COLORS.get(self.tier, "grey")
+
+    @property
+    def credit_color(self) -> str:
+        return CREDIT_COLORS.get(self.credit_rating, "grey")
 
 
 class Supplier(VersionedModel):

@@ -6,10 +6,11 @@ from typing import Literal
 from ninja import Field, Schema
 
 from gendan.core.money import Currency
-from gendan.partners.choices import CustomerTier, Incoterm, SupplierKind
+from gendan.partners.choices import CreditRating, CustomerTier, Incoterm, SupplierKind
 
 # One source for the allowed values: the TextChoices. OpenAPI lists each as an enum.
 TierT = Literal[tuple(CustomerTier.values)]  # type: ignore[valid-type]
+CreditT = Literal[("", *CreditRating.values)]  # type: ignore[valid-type]  # "": not rated
 KindT = Literal[tuple(SupplierKind.values)]  # type: ignore[valid-type]
 CurrencyT = Literal[tuple(Currency.values)]  # type: ignore[valid-type]
 IncotermT = Literal[tuple(Incoterm.values)]  # type: ignore[valid-type]
@@ -58,6 +59,8 @@ class CustomerIn(Schema):
     currency: CurrencyT = Currency.USD.value
     payment_terms: str = ""
     credit_limit: Decimal = Decimal("0")
+    credit_rating: CreditT = ""
+    credit_remarks: str = ""
     default_incoterm: IncotermT = Incoterm.FOB.value
     merchandiser: str | None = Field(None, description="Username; omitted: the caller; null: nobody")
     address: str = ""
@@ -75,6 +78,8 @@ class CustomerPatch(Schema):
     currency: CurrencyT | None = None
     payment_terms: str | None = None
     credit_limit: Decimal | None = None
+    credit_rating: CreditT | None = None
+    credit_remarks: str | None = None
     default_incoterm: IncotermT | None = None
     merchandiser: str | None = Field(None, description="Username, or null for nobody")
     address: str | None = None
@@ -92,6 +97,8 @@ class CustomerOut(Schema):
     currency: CurrencyT
     payment_terms: str
     credit_limit: Decimal
+    credit_rating: CreditT
+    credit_remarks: str
     default_incoterm: IncotermT
     merchandiser: str | None
     address: str

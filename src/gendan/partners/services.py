@@ -25,6 +25,8 @@ CUSTOMER_FIELDS = [
     "currency",
     "payment_terms",
     "credit_limit",
+    "credit_rating",
+    "credit_remarks",
     "default_incoterm",
     "merchandiser",
     "address",

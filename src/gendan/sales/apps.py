@@ -41,6 +41,23 @@ def my_orders_panel(request: Any) -> dict[str, Any] | None:
     }
 
 
+CUSTOMER_ORDER_ROWS = 15
+
+
+def customer_orders_section(request: Any, customer: Any) -> dict[str, Any] | None:
+    """The customer file's orders: its open orders (next ex-factory first, with the forecast and risk), then the
+    latest others; counts and value per status."""
+    from gendan.sales.selectors import customer_orders
+
+    if not request.user.has_perm("sales.view_order"):
+        return None
+    return {
+        "template": "sales/partials/_customer_orders.html",
+        "context": customer_orders(customer.pk, rows=CUSTOMER_ORDER_ROWS),
+        "order": 10,
+    }
+
+
 class SalesConfig(AppConfig):
     name = "gendan.sales"
     label = "sales"
@@ -61,6 +78,8 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from gendan.core.dashboard import register_panel
+        from gendan.partners.hub import register_customer_section
 
+        register_customer_section(customer_orders_section)
         register_panel(review_panel)
         register_panel(my_orders_panel)

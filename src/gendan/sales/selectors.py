@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.exceptions import NotFound
@@ -328,3 +328,25 @@ def reviewable_item_ids(order: Order, user: User) -> set[int]:
     if order.status != OrderStatus.IN_REVIEW:
         return set()
     return {item.pk for item in current_review(order) if can_decide(item, user)}
+
+
+def customer_orders(customer_id: int, *, rows: int = 15) -> dict[str, Any]:
+    """A customer's orders for its file: the open ones (next ex-factory first) and then the latest others, up to
+    `rows`; the count and value of its orders per status (two queries)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    qs = (
+        Order.objects.filter(customer_id=customer_id)
+        .select_related("merchandiser")
+        .annotate(
+            is_open=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("is_open", "ex_factory_date", "-order_date", "-pk")
+    )
+    by_status = list(
+        Order.objects.filter(customer_id=customer_id)
+        .values("status", "currency")
+        .annotate(count=Count("id"), value=Sum("total_amount"))
+        .order_by("status", "currency")
+    )
+    return {"orders": list(qs[:rows]), "by_status": by_status, "total": sum(r["count"] for r in by_status)}

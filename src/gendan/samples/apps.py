@@ -22,6 +22,20 @@ def samples_section(request: Any, order: Any) -> dict[str, Any] | None:
     }
 
 
+def customer_samples_section(request: Any, customer: Any) -> dict[str, Any] | None:
+    """The customer file's samples (newest first)."""
+    from gendan.samples.choices import SAMPLE_STATUS_COLORS
+    from gendan.samples.selectors import customer_samples
+
+    if not request.user.has_perm("samples.view_sample"):
+        return None
+    return {
+        "template": "samples/partials/_customer_samples.html",
+        "context": {"samples": customer_samples(customer.pk), "sample_colors": SAMPLE_STATUS_COLORS},
+        "order": 30,
+    }
+
+
 def my_samples_panel(request: Any) -> dict[str, Any] | None:
     """The signed-in user's open samples, the most pressing required-by date first."""
     from gendan.core import clock
@@ -70,9 +84,11 @@ class SamplesConfig(AppConfig):
 
     def ready(self) -> None:
         from gendan.core.dashboard import register_panel
+        from gendan.partners.hub import register_customer_section
         from gendan.sales.hub import register_section
         from gendan.samples import selectors
 
         register_section(samples_section)
+        register_customer_section(customer_samples_section)
         register_panel(my_samples_panel)
         selectors.register()

@@ -136,6 +136,17 @@ def order_samples(order_id: int) -> list[Sample]:
     )
 
 
+def customer_samples(customer_id: int, *, limit: int = 15) -> list[Sample]:
+    """A customer's latest samples for its file (newest first)."""
+    today = clock.today()
+    return list(
+        Sample.objects.filter(customer_id=customer_id)
+        .select_related("product", "owner", "maker_supplier", "order")
+        .annotate(has_late_step=Exists(_late_steps(today)))
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 def open_samples_of(user: User) -> QuerySet[Sample]:
     """The user's open samples, the most pressing required-by date first."""
     today = clock.today()

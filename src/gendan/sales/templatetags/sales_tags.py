@@ -3,7 +3,7 @@
 from django import template
 
 from gendan.core.templatetags import gendan_tags as core_tags
-from gendan.sales.choices import RISK_COLORS, STATUS_COLORS, Verdict
+from gendan.sales.choices import RISK_COLORS, STATUS_COLORS, OrderStatus, Verdict
 
 register = template.Library()
 
@@ -13,6 +13,12 @@ VERDICT_COLORS = {Verdict.PENDING: "amber", Verdict.PASS: "green", Verdict.REJEC
 @register.filter
 def status_color(status: str) -> str:
     return STATUS_COLORS.get(status, "grey")
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """An order status's name in the reader's language."""
+    return str(OrderStatus(status).label) if status in OrderStatus.values else status
 
 
 @register.filter
