@@ -1437,6 +1437,14 @@ class DemoBuilder:
                 ],
             )
 
+    def build_customer_work(self) -> None:
+        """The rest of the day's work, each app's demo through its own services: quotations, complaints."""
+        from gendan.quotations.demo import build_demo as quotations
+        from gendan.service.demo import build_demo as complaints
+
+        for n, build in enumerate((quotations, complaints)):
+            self.log(build(today=self.today, rng=random.Random(2026 + 9 + n)))
+
     def build(self) -> None:
         with self.at(self.today - dt.timedelta(days=250)):
             with transaction.atomic():
@@ -1450,6 +1458,7 @@ class DemoBuilder:
         self.build_quality()
         self.build_samples()
         self.build_shipments()
+        self.build_customer_work()
         # as the nightly runs would: requirements netted, then forecasts, as of today
         procurement_services.rerun_all()
         totals = followup_services.reforecast_orders()
