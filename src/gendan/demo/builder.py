@@ -1438,11 +1438,13 @@ class DemoBuilder:
             )
 
     def build_customer_work(self) -> None:
-        """The rest of the day's work, each app's demo through its own services: quotations, complaints."""
+        """The rest of the day's work, each app's demo through its own services: quotations, complaints, short stock
+        allocated."""
+        from gendan.inventory.demo import build_demo as allocation
         from gendan.quotations.demo import build_demo as quotations
         from gendan.service.demo import build_demo as complaints
 
-        for n, build in enumerate((quotations, complaints)):
+        for n, build in enumerate((quotations, complaints, allocation)):
             self.log(build(today=self.today, rng=random.Random(2026 + 9 + n)))
 
     def build(self) -> None:

@@ -456,6 +456,8 @@ def risk_rows(qs: QuerySet[Order], *, offset: int = 0, limit: int = 50) -> list[
                 "driving_owner": m.owner.username if m else None,
                 "driving_planned_date": m.planned_date if m else None,
                 "driving_forecast_date": m.forecast_date if m else None,
+                # why another domain moved it (production's run rate, short stock…)
+                "driving_note": m.fed_note if m and m.fed_date and not m.actual_date else "",
                 "latest_follow_up": (
                     {
                         "date": f.created_at,

@@ -32,6 +32,7 @@ from gendan.inventory.schemas import (
 from gendan.sales.models import Order
 
 router = Router(tags=["inventory"])
+router.add_router("", "gendan.inventory.allocation_api.router")  # allocation of short stock (缺货分配)
 LIMIT = Query(50, ge=1, le=500)
 OFFSET = Query(0, ge=0, le=10**9)
 

@@ -2,16 +2,17 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gendan.catalog.models import Material, Product
 from gendan.core.fields import VersionedModel, qty_field
 from gendan.inventory.choices import MovementKind
 from gendan.partners.models import code_validator
-from gendan.sales.models import Order
+from gendan.sales.models import Order, OrderLine
 
-__all__ = ["Location", "Reservation", "Stock", "StockMovement", "Warehouse"]
+__all__ = ["Location", "Reservation", "Stock", "StockAllocation", "StockMovement", "Warehouse"]
 
 ONE_ITEM = Q(material__isnull=False, product__isnull=True) | Q(material__isnull=True, product__isnull=False)
 
@@ -156,3 +157,58 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.material_id}@{self.location_id}: {self.quantity}"
+
+
+class StockAllocation(models.Model):
+    """Finished goods set aside for one open order line while the product is short (缺货分配, key customers first).
+
+    One row per order line, written by `inventory.allocation.confirm_allocation`: `quantity` is what the line was
+    allocated of its open quantity (`open_qty`) at the confirmation; `held_qty` is what the warehouse still holds
+    for it (the product's `Stock.reserved` is the sum of the held quantities), less what went out for the order
+    (`issued_qty`, counted across re-allocations); `base_qty` is what had already left before (shipped or issued),
+    so the line's shipments may total `base_qty + quantity`. A line left short (quantity below its open quantity)
+    carries the date its shortfall can be made up, which its order's ex-factory forecast follows.
+    """
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="stock_allocations"
+    )
+    order_line = models.OneToOneField(
+        OrderLine, verbose_name=_("order line"), on_delete=models.CASCADE, related_name="stock_allocation"
+    )
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="stock_allocations"
+    )
+    quantity = qty_field(pgettext_lazy("stock allocation", "allocated"))
+    open_qty = qty_field(_("open when allocated"))
+    held_qty = qty_field(_("held in stock"))
+    issued_qty = qty_field(pgettext_lazy("stock allocation", "issued"), default=0)
+    base_qty = qty_field(_("gone before the allocation"), default=0)
+    make_up_date = models.DateField(_("shortfall made up by"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("allocated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("allocated at"))
+
+    class Meta:
+        ordering = ["product", "order", "order_line"]
+        verbose_name = _("stock allocation")
+        verbose_name_plural = _("stock allocations")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="allocation_quantity_not_negative"),
+            models.CheckConstraint(condition=Q(held_qty__gte=0), name="allocation_held_not_negative"),
+            models.CheckConstraint(condition=Q(quantity__lte=F("open_qty")), name="allocation_within_open"),
+        ]
+        indexes = [models.Index(fields=["product", "order"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_line_id} {self.product_id}: {self.quantity} / {self.open_qty}"
+
+    @property
+    def shortfall(self):  # noqa: ANN201
+        return self.open_qty - self.quantity
+
+    @property
+    def ceiling(self):  # noqa: ANN201
+        """What the line's shipments may total while the product is under allocation."""
+        return self.base_qty + self.quantity

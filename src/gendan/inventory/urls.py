@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gendan.inventory import views
+from gendan.inventory import allocation_views, views
 
 app_name = "inventory"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("warehouses/<int:pk>/", views.warehouse_detail, name="warehouse"),
     path("warehouses/<int:pk>/edit/", views.warehouse_edit, name="warehouse_edit"),
     path("warehouses/<int:pk>/locations/add/", views.location_add, name="location_add"),
+    # allocation of short stock (缺货分配)
+    path("allocation/", allocation_views.short_stock, name="allocation_short"),
+    path("allocation/product/", allocation_views.pick_product, name="allocation_pick"),
+    path("allocation/product/<int:pk>/", allocation_views.product_allocation, name="allocation_product"),
+    path("allocation/product/<int:pk>/end/", allocation_views.end, name="allocation_end"),
+    path("allocation/<int:pk>/issue/", allocation_views.issue, name="allocation_issue"),
 ]

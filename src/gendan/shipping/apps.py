@@ -54,7 +54,9 @@ class ShippingConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from gendan.inventory.allocation import register_shipped_quantity_source
         from gendan.sales.hub import register_section
         from gendan.shipping import selectors  # noqa: F401 - registers the shipments' chase-list rows
 
         register_section(shipping_section)
+        register_shipped_quantity_source(selectors.line_progress)  # inventory's allocation of short stock reads it

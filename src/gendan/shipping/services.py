@@ -32,6 +32,7 @@ from gendan.core.models import User
 from gendan.core.money import Currency, round_money
 from gendan.core.numbering import next_number
 from gendan.core.services import ensure_can
+from gendan.inventory.allocation import allocation_limits
 from gendan.partners.choices import SupplierKind
 from gendan.partners.models import Customer, Supplier
 from gendan.sales.choices import OrderStatus
@@ -279,11 +280,31 @@ def _check_open(
         .annotate(total=Sum("quantity"))
         .values_list("order_line_id", "total")
     )
+    allocated = allocation_limits(line.pk for line, _q, _i in items)  # products short and under allocation (缺货分配)
     errors = {}
     for index, (line, quantity, _item) in enumerate(items, start=1):
         limit = (line.quantity * (100 + tolerance) / 100).quantize(QTY)
         already = taken.get(line.pk) or ZERO
-        if already + quantity > limit:
+        cap = allocated.get(line.pk)
+        if cap is not None and (cap.ceiling is None or already + quantity > cap.ceiling):
+            errors[f"lines.{index}.quantity"] = (
+                _("%(line)s: %(product)s is short and under allocation, and this line has none: allocate it first.")
+                % {"line": line_label(line), "product": cap.product_code}
+                if cap.ceiling is None
+                else _(
+                    "%(line)s: %(qty)s is more than its allocation of short stock leaves — %(ceiling)s may ship in "
+                    "all (%(alloc)s allocated), already in other shipments %(taken)s, so at most %(free)s."
+                )
+                % {
+                    "line": line_label(line),
+                    "qty": _n(quantity),
+                    "ceiling": _n(cap.ceiling),
+                    "alloc": _n(cap.allocated),
+                    "taken": _n(already),
+                    "free": _n(max(cap.ceiling - already, ZERO)),
+                }
+            )
+        elif already + quantity > limit:
             errors[f"lines.{index}.quantity"] = _(
                 "%(line)s: %(qty)s is more than can still ship — ordered %(ordered)s, tolerance %(tol)s %%, "
                 "already in other shipments %(taken)s, so at most %(free)s."
