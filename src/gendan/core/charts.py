@@ -1,4 +1,4 @@
-"""Server-side SVG charts of the purchasing reports: the Pareto of delay causes and a supplier's score trend.
+"""Server-side SVG charts: the Pareto of delay causes, a supplier's score trend, and general bar and line charts.
 
 Each function returns one self-contained `<svg>` element (no script, no external reference, only inline attributes),
 sized by its viewBox so it scales to the width of its container. Every text is escaped. Elements carry data
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-__all__ = ["pareto_svg", "trend_svg"]
+__all__ = ["bar_svg", "compact_format", "default_value_format", "line_svg", "nice_ticks", "pareto_svg", "trend_svg"]
 
 BLUE = "#1d4ed8"
 RED = "#b91c1c"
@@ -317,3 +317,522 @@ def trend_svg(points: Sequence[tuple[dt.date, Decimal | None]]) -> SafeString:
     else:
         aria = gettext("Score by month: no score yet")
     return _svg(width, height, aria, body, "trend")
+
+
+# ---------------------------------------------------------------------------------------------- bars and lines
+#
+# General charts of the statistics reports (and of any page that needs one): bars (vertical or horizontal, one
+# series, grouped or stacked series) and lines (one or several series over months). Values are numbers (int,
+# Decimal, float) or None; every bar and point carries its label, series and value as data attributes and as a
+# tooltip; the axis has "nice" ticks (1, 2, 2.5, 5 × 10ⁿ) that always include zero.
+
+Number = int | float | Decimal
+Formatter = Callable[[Any], str]
+
+PALETTE = ("#2563eb", "#f59e0b", "#059669", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#92400e", "#475569")
+CHART_PLOT_H = 220
+MIN_SLOT = 22  # the narrowest room of one category (vertical bars) or one x value (lines)
+ROW_H = 22  # the height of one category in a horizontal bar chart (one series)
+HBAR_PLOT_W = 360
+LEGEND_SWATCH = 12
+LINE_SLOT = 48
+
+
+def _num(value: Any) -> float:
+    return 0.0 if value is None else float(value)
+
+
+def _is_integral(value: Any) -> bool:
+    if value is None or isinstance(value, int):
+        return True
+    if isinstance(value, Decimal):
+        return value == value.to_integral_value()
+    return float(value).is_integer()
+
+
+def default_value_format(value: Any) -> str:
+    """A value as text: thousands separated, two decimals unless it is whole; None as a dash."""
+    if value is None:
+        return "–"
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number:,.2f}"
+
+
+def compact_format(value: Any) -> str:
+    """A tick label: 1,500 → 1.5k, 2,000,000 → 2M; small values with at most two decimals."""
+    number = float(value)
+    for divisor, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(number) >= divisor:
+            text = f"{number / divisor:.2f}".rstrip("0").rstrip(".")
+            return text + suffix
+    if number.is_integer():
+        return str(int(number))
+    return f"{number:.2f}".rstrip("0").rstrip(".")
+
+
+def nice_ticks(low: float, high: float, *, ticks: int = 5, integer: bool = False) -> list[float]:
+    """Evenly spaced round ticks (a step of 1, 2, 2.5 or 5 × 10ⁿ) from at most `low` to at least `high`;
+    `integer` keeps the step at 1 or more (counts)."""
+    low, high = min(low, high), max(low, high)
+    if high - low < 1e-6:  # one value (or none): an axis from it to a round step above
+        high = low + (1 if abs(low) < 1e-6 else abs(low))
+    raw = (high - low) / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    step = 10 * power
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power * (1 + 1e-9):
+            step = factor * power
+            break
+    if integer:
+        step = max(1.0, math.ceil(step))
+    start = math.floor(low / step + 1e-9) * step
+    end = math.ceil(high / step - 1e-9) * step
+    count = max(1, round((end - start) / step))
+    return [round(start + i * step, 10) for i in range(count + 1)]
+
+
+def _none_safe(fmt: Formatter) -> Formatter:
+    return lambda value: "–" if value is None else fmt(value)
+
+
+def _color(i: int, colors: Sequence[str] | None) -> str:
+    palette = colors or PALETTE
+    return palette[i % len(palette)]
+
+
+def _title_text(title: str, width: float) -> str:
+    return (
+        f'<text data-kind="title" x="{_n(width / 2)}" y="20" text-anchor="middle" font-size="14" '
+        f'font-weight="600" fill="{INK}">{escape(title)}</text>'
+    )
+
+
+def _legend(entries: Sequence[tuple[str, str, str]], *, left: float, top: float, width: float) -> tuple[str, float]:
+    """The legend (name, colour, "bar" | "line") wrapped to `width`: its markup and its height."""
+    if not entries:
+        return "", 0.0
+    parts = ['<g data-kind="legend">']
+    x, y = left, top + 11
+    for name, color, shape in entries:
+        label = _cut(name)
+        w = LEGEND_SWATCH + 4 + _text_width(label) + 16
+        if x > left and x + w > left + width:
+            x, y = left, y + 18
+        if shape == "line":
+            parts.append(
+                f'<line x1="{_n(x)}" y1="{_n(y - 3)}" x2="{_n(x + LEGEND_SWATCH)}" y2="{_n(y - 3)}" stroke="{color}" '
+                f'stroke-width="2"/><circle cx="{_n(x + LEGEND_SWATCH / 2)}" cy="{_n(y - 3)}" r="3" fill="{color}"/>'
+            )
+        else:
+            parts.append(f'<rect x="{_n(x)}" y="{_n(y - 8)}" width="{LEGEND_SWATCH}" height="10" fill="{color}"/>')
+        parts.append(
+            f'<text data-kind="legend-item" x="{_n(x + LEGEND_SWATCH + 4)}" y="{_n(y + 1)}" font-size="{SMALL_FONT}" '
+            f'fill="{INK}">{escape(label)}<title>{escape(name)}</title></text>'
+        )
+        x += w
+    parts.append("</g>")
+    return "".join(parts), y - top + 10
+
+
+def _desc(lines: Sequence[str]) -> str:
+    """A <desc> with the data as text for screen readers (at most 60 entries)."""
+    text = "; ".join(lines[:60]) + ("; …" if len(lines) > 60 else "")
+    return f"<desc>{escape(text)}</desc>"
+
+
+def bar_svg(
+    items: Sequence[Any],
+    *,
+    value_format: Formatter | None = None,
+    testid: str = "bar-chart",
+    horizontal: bool = False,
+    series: Sequence[tuple[str, Sequence[Any]]] | None = None,
+    stacked: bool = False,
+    title: str = "",
+    empty_text: str | None = None,
+    tick_format: Formatter | None = None,
+    keys: Sequence[Any] | None = None,
+    colors: Sequence[str] | None = None,
+    show_values: bool = True,
+    plot_height: int = CHART_PLOT_H,
+    aria_label: str = "",
+) -> SafeString:
+    """A bar chart.
+
+    One series: `items` are `(label, value)` pairs, a bar each, in the given order. Several series: `items` are the
+    category labels (or `(label, …)` pairs, only the label is used) and `series` are `(name, values)` with one value
+    per category; the bars of a category stand side by side, or on top of each other with `stacked=True`, and a
+    legend names the series. `horizontal=True` lays the categories out as rows (long labels such as customers read
+    better). `value_format(value)` writes a value (tooltips, the figure at the end of a bar), `tick_format` the axis
+    (compact by default: 1.5k, 2M). `keys` (one per category) go into `data-key` for tests and links. `title` is
+    drawn above the chart and names it for screen readers; `aria_label` only names it (the page shows a heading).
+    Without items or with only zeros/None: a short "no data" SVG with `empty_text`.
+    """
+    labels = [str(item[0]) if isinstance(item, tuple | list) else str(item) for item in items]
+    if series is None:
+        series = [("", [item[1] for item in items])]
+        single = True
+    else:
+        series = [(str(name), list(values)) for name, values in series]
+        single = False
+        for name, values in series:
+            if len(values) != len(labels):
+                raise ValueError(f"series {name!r} has {len(values)} values for {len(labels)} categories")
+    fmt = _none_safe(value_format or default_value_format)
+    tick_fmt = tick_format or compact_format
+    all_values = [v for _name, values in series for v in values]
+    if not labels or not any(_num(v) for v in all_values):
+        return _empty(empty_text or gettext("No data for this selection."), testid)
+
+    stacked = stacked and not single
+    if stacked:
+        highs = [sum(max(_num(vals[i]), 0) for _n2, vals in series) for i in range(len(labels))]
+        lows = [sum(min(_num(vals[i]), 0) for _n2, vals in series) for i in range(len(labels))]
+        high, low = max(highs + [0.0]), min(lows + [0.0])
+    else:
+        high = max([_num(v) for v in all_values] + [0.0])
+        low = min([_num(v) for v in all_values] + [0.0])
+    ticks = nice_ticks(low, high, integer=all(_is_integral(v) for v in all_values))
+    t_low, t_high = ticks[0], ticks[-1]
+    tick_labels = [tick_fmt(t) for t in ticks]
+    n_series = len(series)
+    keys = [str(k) for k in keys] if keys is not None else [""] * len(labels)
+    cut_labels = [_cut(label) for label in labels]
+    legend_entries = [] if single else [(name, _color(i, colors), "bar") for i, (name, _v) in enumerate(series)]
+    title_h = 26 if title else 0
+    body: list[str] = []
+    bars: list[str] = []
+    desc: list[str] = []
+
+    def tip(label: str, name: str, value: Any) -> str:
+        if name:
+            return gettext("%(series)s — %(label)s: %(value)s") % {"series": name, "label": label, "value": fmt(value)}
+        return gettext("%(label)s: %(value)s") % {"label": label, "value": fmt(value)}
+
+    def bar(x: float, y: float, w: float, h: float, *, i: int, s: int, value: Any) -> str:
+        name = series[s][0]
+        desc.append(tip(labels[i], name, value))
+        return (
+            f'<g data-kind="bar" data-label="{escape(labels[i])}" data-key="{escape(keys[i])}" '
+            f'data-series="{escape(name)}" data-value="{escape(str(value if value is not None else ""))}">'
+            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(max(w, 0))}" height="{_n(max(h, 0))}" '
+            f'fill="{_color(s, colors)}"><title>{escape(tip(labels[i], name, value))}</title></rect></g>'
+        )
+
+    if not horizontal:
+        tick_w = max(_text_width(t) for t in tick_labels)
+        base = MIN_SLOT if single or stacked else n_series * 12 + 10
+        label_w = max(_text_width(label) for label in cut_labels)
+        rotate = label_w + 10 > max(base, 84)  # long labels (customers, products) are rotated like the Pareto's
+        slot = max(base, 30) if rotate else max(base, label_w + 10, 36)
+        plot_w = max(len(labels) * slot, 240)
+        slot = plot_w / len(labels)
+        cos = math.cos(math.radians(LABEL_ANGLE))
+        left = max(tick_w + 14, (_text_width(cut_labels[0]) * cos - slot / 2 + 12) if rotate else 0, 40)
+        width = left + plot_w + 14
+        legend, legend_h = _legend(legend_entries, left=left, top=8 + title_h, width=plot_w)
+        plot_top = 8 + title_h + legend_h + 14
+        bottom = plot_top + plot_height
+        height = bottom + 10 + (label_w * cos + FONT_SIZE if rotate else FONT_SIZE) + 8
+
+        def y_of(v: float) -> float:
+            return bottom - plot_height * (v - t_low) / (t_high - t_low)
+
+        if title:
+            body.append(_title_text(title, width))
+        body.append(legend)
+        body.append('<g data-kind="axis">')
+        for t, text in zip(ticks, tick_labels, strict=True):
+            y = y_of(t)
+            body.append(
+                f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(left + plot_w)}" y2="{_n(y)}" stroke="{GRID}"/>'
+                f'<text data-kind="tick" x="{_n(left - 6)}" y="{_n(y + 4)}" text-anchor="end" '
+                f'font-size="{SMALL_FONT}" fill="{MUTED}">{escape(text)}</text>'
+            )
+        body.append("</g>")
+        zero = y_of(0)
+        inner = slot * 0.72
+        for i, label in enumerate(cut_labels):
+            x0 = left + slot * i + (slot - inner) / 2
+            cx = left + slot * (i + 0.5)
+            if stacked:
+                up, down = 0.0, 0.0
+                for s, (_name, values) in enumerate(series):
+                    v = _num(values[i])
+                    if v >= 0:
+                        y1, y2 = y_of(up + v), y_of(up)
+                        up += v
+                    else:
+                        y1, y2 = y_of(down), y_of(down + v)
+                        down += v
+                    if v:
+                        bars.append(bar(x0, y1, inner, y2 - y1, i=i, s=s, value=values[i]))
+                total = sum(_num(vals[i]) for _n2, vals in series)
+                total_value = sum((vals[i] for _n2, vals in series if vals[i] is not None), start=0)
+                text = fmt(total_value) if show_values else ""
+                if text and _text_width(text) <= slot + 6 and total:
+                    bars.append(
+                        f'<text data-kind="value" x="{_n(cx)}" y="{_n(y_of(up) - 4)}" text-anchor="middle" '
+                        f'font-size="{SMALL_FONT}" fill="{INK}">{escape(text)}</text>'
+                    )
+            else:
+                w = inner / n_series
+                for s, (_name, values) in enumerate(series):
+                    v = _num(values[i])
+                    y1, y2 = (y_of(v), zero) if v >= 0 else (zero, y_of(v))
+                    bars.append(bar(x0 + w * s, y1, w - (1 if n_series > 1 else 0), y2 - y1, i=i, s=s, value=values[i]))
+                    text = fmt(values[i]) if show_values and values[i] is not None else ""
+                    if single and text and _text_width(text) <= slot + 6:
+                        ty = y1 - 4 if v >= 0 else y2 + SMALL_FONT
+                        bars.append(
+                            f'<text data-kind="value" x="{_n(cx)}" y="{_n(ty)}" text-anchor="middle" '
+                            f'font-size="{SMALL_FONT}" fill="{INK}">{escape(text)}</text>'
+                        )
+            if rotate:
+                body.append(
+                    f'<text data-kind="category" x="{_n(cx)}" y="{_n(bottom + 14)}" text-anchor="end" '
+                    f'transform="rotate(-{LABEL_ANGLE} {_n(cx)} {_n(bottom + 14)})" font-size="{SMALL_FONT}" '
+                    f'fill="{INK}">{escape(label)}<title>{escape(labels[i])}</title></text>'
+                )
+            else:
+                body.append(
+                    f'<text data-kind="category" x="{_n(cx)}" y="{_n(bottom + 16)}" text-anchor="middle" '
+                    f'font-size="{SMALL_FONT}" fill="{INK}">{escape(label)}<title>{escape(labels[i])}</title></text>'
+                )
+        body += bars
+        body.append(
+            f'<line x1="{_n(left)}" y1="{_n(zero)}" x2="{_n(left + plot_w)}" y2="{_n(zero)}" stroke="{INK}"/>'
+            f'<line x1="{_n(left)}" y1="{_n(plot_top)}" x2="{_n(left)}" y2="{_n(bottom)}" stroke="{INK}"/>'
+        )
+    else:
+        row = ROW_H if single or stacked else max(ROW_H, n_series * 10 + 8)
+        label_w = max(_text_width(label) for label in cut_labels)
+        left = label_w + 14
+        plot_w = HBAR_PLOT_W
+        value_texts = []
+        for i in range(len(labels)):
+            if stacked:
+                value_texts.append(fmt(sum((v[i] for _n2, v in series if v[i] is not None), start=0)))
+            elif single:
+                value_texts.append(fmt(series[0][1][i]))
+        right = (max(_text_width(t) for t in value_texts) + 10) if (value_texts and show_values) else 12
+        right = max(right, _text_width(tick_labels[-1]) / 2 + 4)
+        width = left + plot_w + right
+        legend, legend_h = _legend(legend_entries, left=left, top=8 + title_h, width=plot_w)
+        plot_top = 8 + title_h + legend_h + 6
+        bottom = plot_top + row * len(labels)
+        height = bottom + 22
+
+        def x_of(v: float) -> float:
+            return left + plot_w * (v - t_low) / (t_high - t_low)
+
+        if title:
+            body.append(_title_text(title, width))
+        body.append(legend)
+        body.append('<g data-kind="axis">')
+        for t, text in zip(ticks, tick_labels, strict=True):
+            x = x_of(t)
+            body.append(
+                f'<line x1="{_n(x)}" y1="{_n(plot_top)}" x2="{_n(x)}" y2="{_n(bottom)}" stroke="{GRID}"/>'
+                f'<text data-kind="tick" x="{_n(x)}" y="{_n(bottom + 15)}" text-anchor="middle" '
+                f'font-size="{SMALL_FONT}" fill="{MUTED}">{escape(text)}</text>'
+            )
+        body.append("</g>")
+        zero = x_of(0)
+        inner = row * 0.72
+        for i, label in enumerate(cut_labels):
+            y0 = plot_top + row * i + (row - inner) / 2
+            cy = plot_top + row * (i + 0.5)
+            body.append(
+                f'<text data-kind="category" x="{_n(left - 6)}" y="{_n(cy + 4)}" text-anchor="end" '
+                f'font-size="{SMALL_FONT}" fill="{INK}">{escape(label)}<title>{escape(labels[i])}</title></text>'
+            )
+            end = zero
+            if stacked:
+                up, down = 0.0, 0.0
+                for s, (_name, values) in enumerate(series):
+                    v = _num(values[i])
+                    if v >= 0:
+                        x1, x2 = x_of(up), x_of(up + v)
+                        up += v
+                    else:
+                        x1, x2 = x_of(down + v), x_of(down)
+                        down += v
+                    if v:
+                        bars.append(bar(x1, y0, x2 - x1, inner, i=i, s=s, value=values[i]))
+                end = x_of(up)
+            else:
+                h = inner / n_series
+                for s, (_name, values) in enumerate(series):
+                    v = _num(values[i])
+                    x1, x2 = (zero, x_of(v)) if v >= 0 else (x_of(v), zero)
+                    bars.append(bar(x1, y0 + h * s, x2 - x1, h - (1 if n_series > 1 else 0), i=i, s=s, value=values[i]))
+                    end = max(end, x2)
+            if value_texts and show_values:
+                bars.append(
+                    f'<text data-kind="value" x="{_n(end + 4)}" y="{_n(cy + 4)}" font-size="{SMALL_FONT}" '
+                    f'fill="{INK}">{escape(value_texts[i])}</text>'
+                )
+        body += bars
+        body.append(
+            f'<line x1="{_n(zero)}" y1="{_n(plot_top)}" x2="{_n(zero)}" y2="{_n(bottom)}" stroke="{INK}"/>'
+            f'<line x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(left + plot_w)}" y2="{_n(bottom)}" stroke="{INK}"/>'
+        )
+    body.insert(0, _desc(desc))
+    aria = (
+        title
+        or aria_label
+        or ngettext("Bar chart of %(count)d item", "Bar chart of %(count)d items", len(labels)) % {"count": len(labels)}
+    )
+    return _svg(width, height, aria, body, testid)
+
+
+def _x_text(value: Any) -> tuple[str, str]:
+    """An x value's (short label, data key): a date reads as its month (Jan), keyed YYYY-MM-DD."""
+    if isinstance(value, dt.date):
+        return date_format(value, "M"), value.isoformat()
+    return str(value), str(value)
+
+
+def line_svg(
+    x_labels: Sequence[Any],
+    series: Sequence[tuple[str, Sequence[Any]]],
+    *,
+    testid: str = "line-chart",
+    value_format: Formatter | None = None,
+    tick_format: Formatter | None = None,
+    title: str = "",
+    empty_text: str | None = None,
+    y_max: Number | None = None,
+    zero_based: bool = True,
+    colors: Sequence[str] | None = None,
+    plot_height: int = CHART_PLOT_H,
+    slot: float | None = None,
+    legend: bool = True,
+    aria_label: str = "",
+) -> SafeString:
+    """A line chart of one or several series over the same x values (months as `date`s read Jan, Feb… with the year
+    under the first and every January; any other value as its text). `series` are `(name, values)`, one value per
+    x, None for no value (the line breaks there). A legend names the series (`legend=False` hides it). `y_max`
+    fixes the top of the axis (100 for percentages); the axis starts at zero unless `zero_based=False`. `title` is
+    drawn above the chart; `aria_label` only names it for screen readers.
+    Without x values or without any value: a short "no data" SVG with `empty_text`.
+    """
+    series = [(str(name), list(values)) for name, values in series]
+    for name, values in series:
+        if len(values) != len(x_labels):
+            raise ValueError(f"series {name!r} has {len(values)} values for {len(x_labels)} x values")
+    fmt = _none_safe(value_format or default_value_format)
+    tick_fmt = tick_format or compact_format
+    present = [v for _name, values in series for v in values if v is not None]
+    if not x_labels or not present:
+        return _empty(empty_text or gettext("No data for this selection."), testid)
+    high = max(_num(v) for v in present)
+    low = min(_num(v) for v in present)
+    if zero_based:
+        high, low = max(high, 0.0), min(low, 0.0)
+    if y_max is not None:
+        high = max(high, float(y_max))
+    ticks = nice_ticks(low, high, integer=all(_is_integral(v) for v in present))
+    if y_max is not None and float(y_max) >= max(_num(v) for v in present):
+        ticks = [t for t in ticks if t <= float(y_max)]
+        if ticks[-1] < float(y_max):
+            ticks.append(float(y_max))
+    t_low, t_high = ticks[0], ticks[-1]
+    tick_labels = [tick_fmt(t) for t in ticks]
+    xs = [_x_text(x) for x in x_labels]
+    dated = all(isinstance(x, dt.date) for x in x_labels)
+    n = len(xs)
+    label_w = max(_text_width(text) for text, _key in xs)
+    if slot is None:
+        slot = max(MIN_SLOT, min(LINE_SLOT, 720 / n))
+    every = max(1, math.ceil((label_w + 6) / slot))
+    tick_w = max(_text_width(t) for t in tick_labels)
+    left = tick_w + 14
+    plot_w = max(n * slot, 200)
+    slot = plot_w / n
+    width = left + plot_w + 14
+    title_h = 26 if title else 0
+    entries = [(name, _color(i, colors), "line") for i, (name, _v) in enumerate(series)] if legend else []
+    legend_svg, legend_h = _legend(entries, left=left, top=8 + title_h, width=plot_w)
+    plot_top = 8 + title_h + legend_h + 12
+    bottom = plot_top + plot_height
+    height = bottom + (34 if dated else 22)
+
+    def x_of(i: int) -> float:
+        return left + slot * (i + 0.5)
+
+    def y_of(v: float) -> float:
+        return bottom - plot_height * (v - t_low) / (t_high - t_low)
+
+    body: list[str] = []
+    if title:
+        body.append(_title_text(title, width))
+    body.append(legend_svg)
+    body.append('<g data-kind="axis">')
+    for t, text in zip(ticks, tick_labels, strict=True):
+        y = y_of(t)
+        body.append(
+            f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(left + plot_w)}" y2="{_n(y)}" stroke="{GRID}"/>'
+            f'<text data-kind="tick" x="{_n(left - 6)}" y="{_n(y + 4)}" text-anchor="end" font-size="{SMALL_FONT}" '
+            f'fill="{MUTED}">{escape(text)}</text>'
+        )
+    for i, (text, _key) in enumerate(xs):
+        if i % every == 0:
+            body.append(
+                f'<text data-kind="x-label" x="{_n(x_of(i))}" y="{_n(bottom + 15)}" text-anchor="middle" '
+                f'font-size="{SMALL_FONT}" fill="{MUTED}">{escape(text)}</text>'
+            )
+        if dated and (i == 0 or x_labels[i].month == 1):
+            body.append(
+                f'<text data-kind="x-year" x="{_n(x_of(i))}" y="{_n(bottom + 29)}" text-anchor="middle" '
+                f'font-size="{SMALL_FONT}" fill="{MUTED}">{escape(date_format(x_labels[i], "Y"))}</text>'
+            )
+    body.append(
+        f'<line x1="{_n(left)}" y1="{_n(y_of(max(t_low, 0)))}" x2="{_n(left + plot_w)}" '
+        f'y2="{_n(y_of(max(t_low, 0)))}" stroke="{INK}"/>'
+        f'<line x1="{_n(left)}" y1="{_n(plot_top)}" x2="{_n(left)}" y2="{_n(bottom)}" stroke="{INK}"/></g>'
+    )
+    desc: list[str] = []
+    for s, (name, values) in enumerate(series):
+        color = _color(s, colors)
+        segments: list[list[tuple[float, float]]] = [[]]
+        dots: list[str] = []
+        for i, value in enumerate(values):
+            if value is None:
+                if segments[-1]:
+                    segments.append([])
+                continue
+            x, y = x_of(i), y_of(_num(value))
+            segments[-1].append((x, y))
+            label = date_format(x_labels[i], "YEAR_MONTH_FORMAT") if dated else xs[i][0]
+            if name:
+                tip = gettext("%(series)s — %(label)s: %(value)s") % {
+                    "series": name,
+                    "label": label,
+                    "value": fmt(value),
+                }
+            else:
+                tip = gettext("%(label)s: %(value)s") % {"label": label, "value": fmt(value)}
+            desc.append(tip)
+            dots.append(
+                f'<circle data-x="{escape(xs[i][1])}" data-value="{escape(str(value))}" cx="{_n(x)}" cy="{_n(y)}" '
+                f'r="3" fill="{color}"><title>{escape(tip)}</title></circle>'
+            )
+        body.append(f'<g data-kind="series" data-series="{escape(name)}">')
+        for segment in segments:
+            if len(segment) > 1:
+                path = " ".join(f"{_n(x)},{_n(y)}" for x, y in segment)
+                body.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+        body += dots
+        body.append("</g>")
+    body.insert(0, _desc(desc))
+    aria = (
+        title
+        or aria_label
+        or ngettext("Line chart of %(count)d series", "Line chart of %(count)d series", len(series))
+        % {"count": len(series)}
+    )
+    return _svg(width, height, aria, body, testid)

@@ -4,6 +4,7 @@ customer's verification and the settlement; the maintained list of root-cause ca
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gendan.catalog.models import Product
 from gendan.core.fields import VersionedModel, money_field, qty_field
@@ -51,7 +52,7 @@ class Complaint(VersionedModel):
         Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.EMAIL)
-    received_date = models.DateField(_("received"))
+    received_date = models.DateField(pgettext_lazy("complaint", "received"))
     customer_reference = models.CharField(_("customer's reference"), max_length=60, blank=True)
     order = models.ForeignKey(
         Order, verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
@@ -97,7 +98,7 @@ class Complaint(VersionedModel):
         related_name="complaints_responsible",
     )
     due_date = models.DateField(_("answer due"), null=True, blank=True)
-    routed_date = models.DateField(_("routed"), null=True, blank=True)
+    routed_date = models.DateField(pgettext_lazy("complaint", "routed"), null=True, blank=True)
     # investigation
     root_cause = models.ForeignKey(
         RootCause, verbose_name=_("root cause"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -106,7 +107,7 @@ class Complaint(VersionedModel):
     # answer
     answer_text = models.TextField(_("answer to the customer"), blank=True)
     settlement_offer = models.TextField(_("settlement offered"), blank=True)
-    answered_date = models.DateField(_("answered"), null=True, blank=True)
+    answered_date = models.DateField(pgettext_lazy("complaint", "answered"), null=True, blank=True)
     answer_language = models.CharField(
         _("answer language"), max_length=2, choices=AnswerLanguage.choices, default=AnswerLanguage.EN
     )
@@ -134,7 +135,7 @@ class Complaint(VersionedModel):
     )
     settlement_note = models.TextField(_("settlement agreed"), blank=True)
     # rejection
-    rejected_date = models.DateField(_("rejected"), null=True, blank=True)
+    rejected_date = models.DateField(pgettext_lazy("complaint", "rejected"), null=True, blank=True)
     reject_reason = models.TextField(_("reason for rejecting"), blank=True)
 
     class Meta:
