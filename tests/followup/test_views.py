@@ -197,13 +197,18 @@ def test_pages_do_not_query_per_row(page_as, merchandiser, manager, confirmed_or
 
     first = confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
     order_page = reverse("sales:order", args=[first.pk])
+
+    def more(start: int) -> None:
+        for n in range(start, start + 3):
+            services.add_milestone(
+                order=first, by=merchandiser, data={"code": f"X{n}", "name_en": "extra", "planned_date": "2026-12-01"}
+            )
+            confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
+
+    more(0)  # every kind of row present once (a panel may skip a query when it has nothing of a kind)
     counts = {url: _queries(page_as(c), url) for url, c in [(order_page, merchandiser), ("/", merchandiser)]}
     board = _queries(page_as(manager), reverse("followup:risk_board"))
-    for n in range(3):
-        services.add_milestone(
-            order=first, by=merchandiser, data={"code": f"X{n}", "name_en": "extra", "planned_date": "2026-12-01"}
-        )
-        confirmed_order(ex_factory_date=dt.date(2026, 12, 18))
+    more(3)
     assert _queries(page_as(merchandiser), order_page) == counts[order_page]
     assert _queries(page_as(merchandiser), "/") == counts["/"]
     assert _queries(page_as(manager), reverse("followup:risk_board")) == board

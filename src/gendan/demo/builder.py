@@ -1439,13 +1439,14 @@ class DemoBuilder:
 
     def build_customer_work(self) -> None:
         """The rest of the day's work, each app's demo through its own services: quotations, complaints, short stock
-        allocated, customer visits and satisfaction surveys."""
+        allocated, customer visits and satisfaction surveys, tasks and notices."""
         from gendan.inventory.demo import build_demo as allocation
+        from gendan.office.demo import build_demo as office
         from gendan.quotations.demo import build_demo as quotations
         from gendan.relations.demo import build_demo as relations
         from gendan.service.demo import build_demo as complaints
 
-        for n, build in enumerate((quotations, complaints, allocation, relations)):
+        for n, build in enumerate((quotations, complaints, allocation, relations, office)):
             self.log(build(today=self.today, rng=random.Random(2026 + 9 + n)))
 
     def build(self) -> None:
