@@ -258,3 +258,23 @@ GENDAN_COMPANY_EMAIL = os.environ.get("GENDAN_COMPANY_EMAIL", "")
 # the payment term (its code) of customers that have none of their own; empty: 100 % against copy B/L
 GENDAN_DEFAULT_PAYMENT_TERM = os.environ.get("GENDAN_DEFAULT_PAYMENT_TERM", "")
 GENDAN_PAYMENT_MILESTONE = os.environ.get("GENDAN_PAYMENT_MILESTONE", "PAY")  # completed when an order is fully paid
+
+# quotations
+GENDAN_QUOTATION_PREFIX = os.environ.get("GENDAN_QUOTATION_PREFIX", "QT")
+GENDAN_QUOTATION_VALIDITY_DAYS = int(os.environ.get("GENDAN_QUOTATION_VALIDITY_DAYS", "30"))  # valid until, from today
+GENDAN_QUOTATION_LEAD_DAYS = int(os.environ.get("GENDAN_QUOTATION_LEAD_DAYS", "45"))  # lead time quoted by default
+GENDAN_QUOTATION_MARGIN_PCT = os.environ.get("GENDAN_QUOTATION_MARGIN_PCT", "15")  # a new line's margin (of the price)
+GENDAN_QUOTATION_OVERHEAD_PCT = os.environ.get("GENDAN_QUOTATION_OVERHEAD_PCT", "8")  # a new line's overheads
+GENDAN_QUOTATION_EXPIRY_AT = os.environ.get("GENDAN_QUOTATION_EXPIRY_AT", "00:30")  # the daily job marking expired
+
+# customer relations: working days before a survey's reminder, and when the daily reminders go out
+GENDAN_SURVEY_REMIND_DAYS = int(os.environ.get("GENDAN_SURVEY_REMIND_DAYS", "7"))
+GENDAN_SURVEY_REMINDERS_AT = os.environ.get("GENDAN_SURVEY_REMINDERS_AT", "09:00")
+
+# office: unread notices followed up after N working days; supplier links valid N days; the daily summary e-mail
+GENDAN_NOTICE_FOLLOW_UP_DAYS = int(os.environ.get("GENDAN_NOTICE_FOLLOW_UP_DAYS", "2"))
+GENDAN_NOTICE_LINK_DAYS = int(os.environ.get("GENDAN_NOTICE_LINK_DAYS", "30"))
+GENDAN_DAILY_SUMMARY_AT = os.environ.get("GENDAN_DAILY_SUMMARY_AT", "18:00")
+
+# reports: the currency statistics are shown in (amounts converted at the stored monthly rates)
+GENDAN_REPORTING_CURRENCY = os.environ.get("GENDAN_REPORTING_CURRENCY", "CNY")

@@ -123,6 +123,11 @@ def test_vertical_bars_one_series() -> None:
     assert "Feb: ¥3,400.00" in root.find("svg:desc", NS).text
 
 
+def test_percentages_reach_100() -> None:
+    root = parse(bar_svg([("In house", D("75.0")), ("F1", D("0.0"))], horizontal=True, value_max=100, testid="p"))
+    assert texts(root, "tick")[-1] == "100"
+
+
 def test_negative_values_go_below_the_zero_line() -> None:
     root = parse(bar_svg([("A", 100), ("B", -50)], testid="t"))
     (xa, ya, wa, ha), (xb, yb, wb, hb) = (rect_of(b) for b in bars(root))

@@ -458,6 +458,7 @@ def bar_svg(
     show_values: bool = True,
     plot_height: int = CHART_PLOT_H,
     aria_label: str = "",
+    value_max: Number | None = None,
 ) -> SafeString:
     """A bar chart.
 
@@ -494,6 +495,8 @@ def bar_svg(
     else:
         high = max([_num(v) for v in all_values] + [0.0])
         low = min([_num(v) for v in all_values] + [0.0])
+    if value_max is not None:
+        high = max(high, float(value_max))
     ticks = nice_ticks(low, high, integer=all(_is_integral(v) for v in all_values))
     t_low, t_high = ticks[0], ticks[-1]
     tick_labels = [tick_fmt(t) for t in ticks]

@@ -1439,14 +1439,15 @@ class DemoBuilder:
 
     def build_customer_work(self) -> None:
         """The rest of the day's work, each app's demo through its own services: quotations, complaints, short stock
-        allocated, customer visits and satisfaction surveys, tasks and notices."""
+        allocated, customer visits and satisfaction surveys, tasks and notices, the reporting exchange rates."""
         from gendan.inventory.demo import build_demo as allocation
         from gendan.office.demo import build_demo as office
         from gendan.quotations.demo import build_demo as quotations
         from gendan.relations.demo import build_demo as relations
+        from gendan.reports.demo import build_demo as reporting
         from gendan.service.demo import build_demo as complaints
 
-        for n, build in enumerate((quotations, complaints, allocation, relations, office)):
+        for n, build in enumerate((quotations, complaints, allocation, relations, office, reporting)):
             self.log(build(today=self.today, rng=random.Random(2026 + 9 + n)))
 
     def build(self) -> None:

@@ -116,8 +116,8 @@ class RecipientState(models.TextChoices):
     """Where an invitation stands (derived: not stored)."""
 
     NOT_SENT = "not_sent", _("Not sent")
-    WAITING = "waiting", _("Waiting")
-    ANSWERED = "answered", _("Answered")
+    WAITING = "waiting", pgettext_lazy("survey", "Waiting")
+    ANSWERED = "answered", pgettext_lazy("survey", "Answered")
     WITHDRAWN = "withdrawn", _("Link withdrawn")
     EXPIRED = "expired", _("Link expired")
 

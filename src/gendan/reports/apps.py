@@ -1,5 +1,41 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from gendan.core.choices import Role
+
+
+def key_figures_panel(request: Any) -> dict[str, Any] | None:
+    """The dashboard's key figures for those who see every figure (managers, finance): this month's sales, open and
+    at-risk orders, on time in full, overdue receivables and DSO, with a link to the reports."""
+    from gendan.reports.selectors import key_figures
+
+    if not request.user.has_perm("reports.view_all_reports"):
+        return None
+    return {
+        "title": _("Key figures"),
+        "template": "reports/partials/_panel_key_figures.html",
+        "context": {"figures": key_figures(scope=None)},
+        "order": 5,
+        "wide": True,
+    }
+
+
+def customer_statistics_section(request: Any, customer: Any) -> dict[str, Any] | None:
+    """The customer page's statistics: sales of the last twelve months, on time in full, receivable and DSO."""
+    from gendan.core.exceptions import PermissionDenied
+    from gendan.reports.selectors import customer_figures, scope_of
+
+    try:
+        scope = scope_of(request.user)
+    except PermissionDenied:
+        return None
+    return {
+        "template": "reports/partials/_customer_section.html",
+        "context": {"figures": customer_figures(customer.pk, scope=scope), "scoped": scope is not None},
+        "order": 150,
+    }
 
 
 class ReportsConfig(AppConfig):
@@ -9,3 +45,22 @@ class ReportsConfig(AppConfig):
     name = "gendan.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    _own = ["view_reports", "view_exchangerate"]
+    _all = [*_own, "view_all_reports", "add_exchangerate", "change_exchangerate", "delete_exchangerate"]
+    role_permissions = {
+        Role.MERCHANDISER: _own,
+        Role.SALES: _own,
+        Role.PURCHASING: ["view_exchangerate"],
+        Role.PLANNER: ["view_exchangerate"],
+        Role.SHIPPING: ["view_exchangerate"],
+        Role.FINANCE: _all,
+        Role.MANAGER: _all,
+    }
+
+    def ready(self) -> None:
+        from gendan.core.dashboard import register_panel
+        from gendan.partners.hub import register_customer_section
+
+        register_panel(key_figures_panel)
+        register_customer_section(customer_statistics_section)
