@@ -24,14 +24,23 @@ def test_a_line_fills_full_cartons_and_one_part_carton_weighing_its_share_plus_t
 
 
 def test_carton_numbers_run_across_the_lines() -> None:
-    packing = pack([LineIn("a", Decimal(48), SPEC), LineIn("b", Decimal(25), SPEC), LineIn("c", Decimal(24), SPEC)])
+    packing = pack(
+        [
+            LineIn("a", Decimal(48), SPEC),
+            LineIn("b", Decimal(25), SPEC),
+            LineIn("c", Decimal(24), SPEC),
+        ]
+    )
     assert [(p.carton_from, p.carton_to) for p in packing.lines] == [(1, 2), (3, 4), (5, 5)]
     assert packing.total_cartons == 5
 
 
 def test_the_clerks_figures_replace_the_computed_ones_and_the_totals_follow() -> None:
     packing = pack(
-        [LineIn("a", Decimal(48), SPEC, cartons=3, gross_kg=Decimal("25.5")), LineIn("b", Decimal(24), SPEC)]
+        [
+            LineIn("a", Decimal(48), SPEC, cartons=3, gross_kg=Decimal("25.5")),
+            LineIn("b", Decimal(24), SPEC),
+        ]
     )
     first, second = packing.lines
     assert (first.cartons, first.gross_kg, first.overridden) == (3, Decimal("25.5"), ("cartons", "gross_kg"))

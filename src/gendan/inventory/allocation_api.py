@@ -78,7 +78,7 @@ class ConfirmLineIn(Schema):
     quantity: Decimal = Field(..., description="0 allocates nothing to the line")
 
 
-class ConfirmIn(Schema):
+class StockConfirmIn(Schema):
     product_id: int
     lines: list[ConfirmLineIn] = Field(..., min_length=1, description="The lines whose allocation this sets")
     make_up_date: dt.date | None = Field(
@@ -89,7 +89,7 @@ class ConfirmIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class AllocationOut(Schema):
+class StockAllocationOut(Schema):
     id: int
     product_id: int
     product_code: str
@@ -112,7 +112,7 @@ class AllocationOut(Schema):
 
 
 class AllocationPage(BaseModel):
-    items: list[AllocationOut]
+    items: list[StockAllocationOut]
     count: int
 
 
@@ -241,8 +241,8 @@ def propose(request: HttpRequest, data: ProposeIn):
     return proposal_dict(allocation.propose(_product(data.product_id)))
 
 
-@router.post("/allocations/confirm", response=list[AllocationOut])
-def confirm(request: HttpRequest, data: ConfirmIn):
+@router.post("/allocations/confirm", response=list[StockAllocationOut])
+def confirm(request: HttpRequest, data: StockConfirmIn):
     """Set the allocation of the named lines (the others keep theirs); each holds its quantity in stock. More than
     on hand less what other lines hold → 409 insufficient_quantity with the figures, nothing written. Returns the
     named lines' allocations (a bare array, in the order given)."""
@@ -278,13 +278,13 @@ def allocation_list(
     return {"items": [allocation_dict(a) for a in qs[offset : offset + limit]], "count": qs.count()}
 
 
-@router.get("/allocations/{int:allocation_id}", response=AllocationOut)
+@router.get("/allocations/{int:allocation_id}", response=StockAllocationOut)
 def allocation_get(request: HttpRequest, allocation_id: int):
     require_perm(request, "inventory.view_stockallocation")
     return allocation_dict(allocation.get_allocation(allocation_id))
 
 
-@router.post("/allocations/{int:allocation_id}/issue", response=AllocationOut)
+@router.post("/allocations/{int:allocation_id}/issue", response=StockAllocationOut)
 def issue(request: HttpRequest, allocation_id: int, data: IssueIn):
     """Take the line's goods out of the store at a location (its hold first, then free stock; never another line's
     hold: 409). Records the stock movement with the order. Returns the allocation after."""

@@ -18,23 +18,23 @@ from gendan.office import selectors, services, summary
 from gendan.office.choices import OPEN_TASK_STATUSES, RecipientKind
 from gendan.office.models import Notice, NoticeRecipient, Task
 from gendan.office.schemas import (
-    AttachmentOut,
-    CommentIn,
     CommentOut,
     LinkIn,
-    LinkOut,
     MyReceiptOut,
     NoticeDetail,
-    NoticeIn,
-    NoticePage,
-    ReceiptOut,
+    OfficeAttachmentOut,
+    OfficeCommentIn,
+    OfficeLinkOut,
+    OfficeNoticeIn,
+    OfficeNoticePage,
+    OfficeReceiptOut,
+    OfficeTaskIn,
+    OfficeTaskPatch,
     RecipientsIn,
     SummaryOut,
     TaskActionIn,
     TaskDetail,
-    TaskIn,
     TaskPage,
-    TaskPatch,
     TeamSummaryOut,
     WithdrawIn,
 )
@@ -136,7 +136,7 @@ def task_list(
 
 
 @router.post("/tasks", response={201: TaskDetail})
-def task_create(request: HttpRequest, data: TaskIn):
+def task_create(request: HttpRequest, data: OfficeTaskIn):
     """Assign a task to a person (managers); they hear of it in their inbox and by e-mail."""
     task = services.create_task(by=request.user, data=data.model_dump())
     return Status(201, task_detail_dict(selectors.get_task(task.pk, request.user)))
@@ -149,7 +149,7 @@ def task_get(request: HttpRequest, task_id: int):
 
 
 @router.patch("/tasks/{task_id}", response=TaskDetail)
-def task_update(request: HttpRequest, task_id: int, data: TaskPatch):
+def task_update(request: HttpRequest, task_id: int, data: OfficeTaskPatch):
     """Change a task (its assigner, or a manager), `version` as read; a new assignee starts again from assigned."""
     require_perm(request, "office.view_task")
     values = data.model_dump(exclude_unset=True)
@@ -208,13 +208,13 @@ def task_comments(request: HttpRequest, task_id: int):
 
 
 @router.post("/tasks/{task_id}/comments", response={201: CommentOut})
-def task_comment(request: HttpRequest, task_id: int, data: CommentIn):
+def task_comment(request: HttpRequest, task_id: int, data: OfficeCommentIn):
     require_perm(request, "office.view_task")
     comment = services.add_comment(task=selectors.get_task(task_id, request.user), by=request.user, body=data.body)
     return Status(201, comment_dict(comment))
 
 
-@router.post("/tasks/{task_id}/attachments", response={201: AttachmentOut})
+@router.post("/tasks/{task_id}/attachments", response={201: OfficeAttachmentOut})
 def task_attach(request: HttpRequest, task_id: int, file: File[UploadedFile]):
     require_perm(request, "office.view_task")
     task = selectors.get_task(task_id, request.user)
@@ -307,7 +307,7 @@ def receipt_dict(request: HttpRequest, r: NoticeRecipient) -> dict[str, Any]:
     }
 
 
-@router.get("/notices", response=NoticePage)
+@router.get("/notices", response=OfficeNoticePage)
 def notice_list(
     request: HttpRequest,
     box: str = Query("inbox", description="inbox (to the caller), sent (by the caller), all"),
@@ -340,7 +340,7 @@ def notice_list(
 
 
 @router.post("/notices", response={201: NoticeDetail})
-def notice_create(request: HttpRequest, data: NoticeIn):
+def notice_create(request: HttpRequest, data: OfficeNoticeIn):
     """Send a notice or minutes to departments (their active users), users and suppliers (each a signed link, e-mailed
     to its contacts). Files are added with POST /notices/{id}/attachments."""
     notice = services.create_notice(by=request.user, data=data.model_dump())
@@ -354,7 +354,7 @@ def notice_get(request: HttpRequest, notice_id: int):
     return notice_detail_dict(request, selectors.get_notice(notice_id, request.user))
 
 
-@router.get("/notices/{notice_id}/receipts", response=list[ReceiptOut])
+@router.get("/notices/{notice_id}/receipts", response=list[OfficeReceiptOut])
 def notice_receipts(request: HttpRequest, notice_id: int):
     """Every recipient's read receipt, those still waiting first (the sender and managers; a bare array)."""
     require_perm(request, "office.view_notice")
@@ -386,7 +386,7 @@ def notice_acknowledge(request: HttpRequest, notice_id: int):
     return _mine(services.acknowledge(notice=notice, user=request.user), notice)
 
 
-@router.post("/notices/{notice_id}/recipients", response={201: list[ReceiptOut]})
+@router.post("/notices/{notice_id}/recipients", response={201: list[OfficeReceiptOut]})
 def notice_add_recipients(request: HttpRequest, notice_id: int, data: RecipientsIn):
     """Send the notice to more departments, users or suppliers; the new receipts (those already on it skipped)."""
     require_perm(request, "office.view_notice")
@@ -395,7 +395,7 @@ def notice_add_recipients(request: HttpRequest, notice_id: int, data: Recipients
     return Status(201, [receipt_dict(request, r) for r in selectors.receipts_of(notice) if r.pk in created])
 
 
-@router.post("/notices/{notice_id}/links", response={201: LinkOut})
+@router.post("/notices/{notice_id}/links", response={201: OfficeLinkOut})
 def notice_link(request: HttpRequest, notice_id: int, data: LinkIn):
     """A new link for one supplier of the notice (its earlier link stops working), optionally e-mailed."""
     require_perm(request, "office.view_notice")
@@ -424,7 +424,7 @@ def notice_withdraw(request: HttpRequest, notice_id: int, data: WithdrawIn):
     return notice_detail_dict(request, selectors.get_notice(notice_id, request.user))
 
 
-@router.post("/notices/{notice_id}/attachments", response={201: AttachmentOut})
+@router.post("/notices/{notice_id}/attachments", response={201: OfficeAttachmentOut})
 def notice_attach(request: HttpRequest, notice_id: int, file: File[UploadedFile]):
     require_perm(request, "office.view_notice")
     notice = selectors.get_notice(notice_id, request.user)

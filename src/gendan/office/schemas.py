@@ -16,7 +16,7 @@ LinkStateT = Literal["live", "expired", "revoked", "none"]
 # ---- tasks -------------------------------------------------------------------------------------------------------
 
 
-class TaskIn(BaseModel):
+class OfficeTaskIn(BaseModel):
     title: str = Field(max_length=200)
     description: str = ""
     assignee: str = Field(description="the username of the person who does it")
@@ -26,7 +26,7 @@ class TaskIn(BaseModel):
     customer_id: int | None = Field(None, description="the customer it concerns, when no order is given")
 
 
-class TaskPatch(BaseModel):
+class OfficeTaskPatch(BaseModel):
     version: int | None = Field(None, description="the version read (409 stale_version when someone saved since)")
     title: str | None = Field(None, max_length=200)
     description: str | None = None
@@ -50,7 +50,7 @@ class TaskActionIn(BaseModel):
         return self.comment or self.reason or self.note
 
 
-class CommentIn(BaseModel):
+class OfficeCommentIn(BaseModel):
     body: str = Field(max_length=5000)
 
 
@@ -61,7 +61,7 @@ class CommentOut(BaseModel):
     created_at: dt.datetime
 
 
-class AttachmentOut(BaseModel):
+class OfficeAttachmentOut(BaseModel):
     id: int
     name: str
     size: int
@@ -70,7 +70,7 @@ class AttachmentOut(BaseModel):
     url: str
 
 
-class TaskOut(BaseModel):
+class OfficeTaskOut(BaseModel):
     id: int
     number: str
     title: str
@@ -95,13 +95,13 @@ class TaskOut(BaseModel):
     url: str
 
 
-class TaskDetail(TaskOut):
+class TaskDetail(OfficeTaskOut):
     comments: list[CommentOut]
-    attachments: list[AttachmentOut]
+    attachments: list[OfficeAttachmentOut]
 
 
 class TaskPage(BaseModel):
-    items: list[TaskOut]
+    items: list[OfficeTaskOut]
     count: int
 
 
@@ -114,7 +114,7 @@ class RecipientsIn(BaseModel):
     supplier_ids: list[int] = Field([], description="suppliers and factories: each gets its own signed link")
 
 
-class NoticeIn(RecipientsIn):
+class OfficeNoticeIn(RecipientsIn):
     kind: NoticeKindT = "notice"
     title: str = Field(max_length=200)
     body: str
@@ -129,14 +129,14 @@ class MyReceiptOut(BaseModel):
     acknowledged_at: dt.datetime | None
 
 
-class LinkOut(BaseModel):
+class OfficeLinkOut(BaseModel):
     id: int
     supplier_id: int
     url: str
     expires_at: dt.datetime
 
 
-class NoticeOut(BaseModel):
+class OfficeNoticeOut(BaseModel):
     id: int
     number: str
     kind: NoticeKindT
@@ -161,13 +161,13 @@ class NoticeOut(BaseModel):
     url: str
 
 
-class NoticeDetail(NoticeOut):
-    attachments: list[AttachmentOut]
-    links: list[LinkOut] = Field(description="the suppliers' live links (for the sender and managers)")
+class NoticeDetail(OfficeNoticeOut):
+    attachments: list[OfficeAttachmentOut]
+    links: list[OfficeLinkOut] = Field(description="the suppliers' live links (for the sender and managers)")
 
 
-class NoticePage(BaseModel):
-    items: list[NoticeOut]
+class OfficeNoticePage(BaseModel):
+    items: list[OfficeNoticeOut]
     count: int
 
 
@@ -178,7 +178,7 @@ class ReceiptLinkOut(BaseModel):
     expires_at: dt.datetime
 
 
-class ReceiptOut(BaseModel):
+class OfficeReceiptOut(BaseModel):
     id: int
     kind: RecipientKindT
     user: str | None

@@ -20,7 +20,6 @@ from gendan.procurement.schemas import (
     DelayCauseIn,
     FromRequirementsIn,
     FromRequirementsOut,
-    InspectionOut,
     InspectionResultIn,
     LinkOut,
     PoDetail,
@@ -31,9 +30,10 @@ from gendan.procurement.schemas import (
     PoPatch,
     PoSent,
     PromiseIn,
-    ReasonIn,
-    ReceiptIn,
-    ReceiptOut,
+    PurchaseInspectionOut,
+    PurchaseReasonIn,
+    PurchaseReceiptIn,
+    PurchaseReceiptOut,
     RequirementOut,
     ScorecardOut,
 )
@@ -213,13 +213,13 @@ def po_send(request: HttpRequest, po_id: int):
 
 
 @router.post("/purchase-orders/{po_id}/cancel", response=PoOut)
-def po_cancel(request: HttpRequest, po_id: int, data: ReasonIn):
+def po_cancel(request: HttpRequest, po_id: int, data: PurchaseReasonIn):
     require_perm(request, "procurement.change_purchaseorder")
     return _fresh(services.cancel(po=_po(po_id), by=request.user, reason=data.reason))
 
 
 @router.post("/purchase-orders/{po_id}/close", response=PoOut)
-def po_close(request: HttpRequest, po_id: int, data: ReasonIn):
+def po_close(request: HttpRequest, po_id: int, data: PurchaseReasonIn):
     require_perm(request, "procurement.change_purchaseorder")
     return _fresh(services.close(po=_po(po_id), by=request.user, reason=data.reason))
 
@@ -339,8 +339,8 @@ def inspection_dict(i: IncomingInspection) -> dict[str, Any]:
     }
 
 
-@router.post("/purchase-orders/{po_id}/receipts", response={201: ReceiptOut})
-def po_receive(request: HttpRequest, po_id: int, data: ReceiptIn):
+@router.post("/purchase-orders/{po_id}/receipts", response={201: PurchaseReceiptOut})
+def po_receive(request: HttpRequest, po_id: int, data: PurchaseReceiptIn):
     """Receive a delivery: each line waits for its incoming inspection before it goes into stock."""
     require_perm(request, "procurement.add_receipt")
     values = data.model_dump(exclude_none=True)
@@ -361,7 +361,7 @@ def po_receive(request: HttpRequest, po_id: int, data: ReceiptIn):
     )
 
 
-@router.get("/incoming-inspections", response=list[InspectionOut])
+@router.get("/incoming-inspections", response=list[PurchaseInspectionOut])
 def inspection_list(request: HttpRequest, status: str = "pending", limit: int = Query(200, ge=1, le=1000)):
     """Incoming inspections of materials, waiting ones by default (oldest delivery first). (`/inspections` lists
     the inspections of orders' lots.)"""
@@ -369,8 +369,10 @@ def inspection_list(request: HttpRequest, status: str = "pending", limit: int = 
     return [inspection_dict(i) for i in selectors.inspections(status or None)[:limit]]
 
 
-@router.post("/incoming-inspections/{inspection_id}/result", response=InspectionOut)
-@router.post("/inspections/{inspection_id}/result", response=InspectionOut, operation_id="inspection_result_first_path")
+@router.post("/incoming-inspections/{inspection_id}/result", response=PurchaseInspectionOut)
+@router.post(
+    "/inspections/{inspection_id}/result", response=PurchaseInspectionOut, operation_id="inspection_result_first_path"
+)
 def inspection_result(request: HttpRequest, inspection_id: int, data: InspectionResultIn):
     """Record an incoming inspection's result: accepted goes into stock (reserved for its order), rejected stays
     open and is chased. (Also at `/inspections/{id}/result`, the path it was first published at.)"""

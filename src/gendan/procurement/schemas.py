@@ -135,7 +135,7 @@ class FromRequirementsOut(BaseModel):
     messages: list[str]
 
 
-class ReasonIn(BaseModel):
+class PurchaseReasonIn(BaseModel):
     reason: str = ""
 
 
@@ -161,7 +161,7 @@ class ReceiptLineIn(BaseModel):
     unit_price: Decimal | None = Field(None, ge=0, description="the invoiced price, when it differs from the PO's")
 
 
-class ReceiptIn(BaseModel):
+class PurchaseReceiptIn(BaseModel):
     lines: list[ReceiptLineIn] = Field(min_length=1)
     received_date: dt.date | None = None
     location_id: int | None = None
@@ -169,7 +169,7 @@ class ReceiptIn(BaseModel):
     note: str = ""
 
 
-class InspectionOut(BaseModel):
+class PurchaseInspectionOut(BaseModel):
     id: int
     receipt_number: str
     purchase_order_id: int
@@ -188,13 +188,13 @@ class InspectionOut(BaseModel):
     version: int
 
 
-class ReceiptOut(BaseModel):
+class PurchaseReceiptOut(BaseModel):
     id: int
     number: str
     purchase_order_id: int
     received_date: dt.date
     location_id: int
-    inspections: list[InspectionOut]
+    inspections: list[PurchaseInspectionOut]
 
 
 class InspectionResultIn(BaseModel):

@@ -33,8 +33,8 @@ from gendan.production.schemas import (
     PlanEditOut,
     PlanIn,
     PlanOut,
+    ProductionReasonIn,
     ProgressOut,
-    ReasonIn,
     ReleaseIn,
     SubcontractIn,
     SubcontractOut,
@@ -592,7 +592,7 @@ def subcontract_send(request: HttpRequest, sc_id: int):
 
 
 @router.post("/subcontract-orders/{sc_id}/cancel", response=SubcontractOut)
-def subcontract_cancel(request: HttpRequest, sc_id: int, data: ReasonIn | None = None):
+def subcontract_cancel(request: HttpRequest, sc_id: int, data: ProductionReasonIn | None = None):
     """Cancel a draft, or a sent order nothing was reported or received on: the work goes back in-house."""
     from gendan.production import subcontracting
 
@@ -601,7 +601,7 @@ def subcontract_cancel(request: HttpRequest, sc_id: int, data: ReasonIn | None =
 
 
 @router.post("/subcontract-orders/{sc_id}/close", response=SubcontractOut)
-def subcontract_close(request: HttpRequest, sc_id: int, data: ReasonIn):
+def subcontract_close(request: HttpRequest, sc_id: int, data: ProductionReasonIn):
     """Close a partly received order short: the rest is not coming back (a reason is required)."""
     from gendan.production import subcontracting
 

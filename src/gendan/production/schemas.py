@@ -393,7 +393,7 @@ class SubcontractPage(BaseModel):
     count: int
 
 
-class ReasonIn(BaseModel):
+class ProductionReasonIn(BaseModel):
     reason: str = ""
 
 

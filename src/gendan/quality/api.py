@@ -17,12 +17,12 @@ from gendan.quality import aql, selectors, services
 from gendan.quality.models import DefectType, Inspection
 from gendan.quality.schemas import (
     AqlPlanOut,
-    BookIn,
-    CancelIn,
     DefectTypeIn,
     DefectTypeOut,
     DispositionIn,
     FindingsIn,
+    InspectionBookIn,
+    InspectionCancelIn,
     InspectionIn,
     InspectionOut,
     InspectionPage,
@@ -173,7 +173,7 @@ def inspection_update(request: HttpRequest, inspection_id: int, data: Inspection
 
 
 @router.post("/inspections/{inspection_id}/book", response=InspectionOut, by_alias=True)
-def inspection_book(request: HttpRequest, inspection_id: int, data: BookIn):
+def inspection_book(request: HttpRequest, inspection_id: int, data: InspectionBookIn):
     require_perm(request, "quality.change_inspection")
     services.book_inspection(
         inspection=_inspection(inspection_id),
@@ -218,7 +218,7 @@ def inspection_disposition(request: HttpRequest, inspection_id: int, data: Dispo
 
 
 @router.post("/inspections/{inspection_id}/cancel", response=InspectionOut, by_alias=True)
-def inspection_cancel(request: HttpRequest, inspection_id: int, data: CancelIn):
+def inspection_cancel(request: HttpRequest, inspection_id: int, data: InspectionCancelIn):
     require_perm(request, "quality.change_inspection")
     services.cancel_inspection(
         inspection=_inspection(inspection_id), by=request.user, reason=data.reason, version=data.version

@@ -97,7 +97,7 @@ class InspectionPatch(BaseModel):
     notes: str | None = None
 
 
-class BookIn(BaseModel):
+class InspectionBookIn(BaseModel):
     version: int | None = None
     date: dt.date
     inspector_id: int | None = None
@@ -118,7 +118,7 @@ class DispositionIn(BaseModel):
     reinspection_date: dt.date | None = Field(None, description="for rework: the re-inspection's date")
 
 
-class CancelIn(BaseModel):
+class InspectionCancelIn(BaseModel):
     version: int | None = None
     reason: str
 

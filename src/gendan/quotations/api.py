@@ -21,9 +21,9 @@ from gendan.quotations.schemas import (
     QuotationIn,
     QuotationPage,
     QuotationPatch,
-    ReportOut,
+    QuotationReportOut,
+    QuotationSendIn,
     ReviseIn,
-    SendIn,
     ToOrderIn,
 )
 from gendan.sales.schemas import OrderDetailOut
@@ -229,9 +229,9 @@ def quotation_update(request: HttpRequest, quotation_id: int, data: QuotationPat
 
 
 @router.post("/quotations/{quotation_id}/send", response=QuotationDetailOut)
-def quotation_send(request: HttpRequest, quotation_id: int, data: SendIn | None = None):
+def quotation_send(request: HttpRequest, quotation_id: int, data: QuotationSendIn | None = None):
     """draft → sent: the PDF e-mailed to `to` (default: the contact) in `lang`, or only recorded (`email` false)."""
-    data = data or SendIn()
+    data = data or QuotationSendIn()
     services.send_quotation(
         quotation=selectors.get_quotation(quotation_id),
         by=request.user,
@@ -311,7 +311,7 @@ def report_dict(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/quotation-report", response=ReportOut)
+@router.get("/quotation-report", response=QuotationReportOut)
 def quotation_report(
     request: HttpRequest,
     date_from: dt.date | None = Query(None, alias="from", description="quotation dates from (default 1 January)"),

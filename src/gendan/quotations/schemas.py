@@ -21,7 +21,7 @@ class MaterialPriceIn(BaseModel):
     unit_price: Decimal = Field(description="CNY per unit of the material; the price becomes typed (manual)")
 
 
-class LineIn(BaseModel):
+class QuotationLineIn(BaseModel):
     id: int | None = Field(None, description="PATCH: the line to change; without: a new line")
     product_id: int | None = Field(None, description="required for a new line")
     quantity: Decimal | None = Field(None, description="required for a new line")
@@ -61,7 +61,7 @@ class QuotationIn(BaseModel):
     salesperson: str | None = Field(None, description="username; default: you")
     remarks: str | None = Field(None, description="printed on the quotation")
     notes: str | None = Field(None, description="internal")
-    lines: list[LineIn] = Field(default_factory=list)
+    lines: list[QuotationLineIn] = Field(default_factory=list)
 
 
 class QuotationPatch(BaseModel):
@@ -78,12 +78,12 @@ class QuotationPatch(BaseModel):
     salesperson: str | None = None
     remarks: str | None = None
     notes: str | None = None
-    lines: list[LineIn] | None = Field(
+    lines: list[QuotationLineIn] | None = Field(
         None, description="the lines whole: with id changes that line, without adds one, a line left out is removed"
     )
 
 
-class SendIn(BaseModel):
+class QuotationSendIn(BaseModel):
     version: int | None = None
     to: list[str] | None = Field(None, description="e-mail addresses; default: the contact's")
     lang: LangT = "en"
@@ -125,7 +125,7 @@ class ToOrderIn(BaseModel):
 # ---- out ---------------------------------------------------------------------------------------------------------
 
 
-class MaterialOut(BaseModel):
+class QuotationMaterialOut(BaseModel):
     id: int
     material_id: int
     material_code: str
@@ -155,7 +155,7 @@ class BreakOut(BaseModel):
     unit_price: Decimal
 
 
-class LineOut(BaseModel):
+class QuotationLineOut(BaseModel):
     id: int
     position: int
     product_id: int
@@ -175,7 +175,7 @@ class LineOut(BaseModel):
     computed_unit_price: Decimal
     price_override: Decimal | None
     amount: Decimal
-    materials: list[MaterialOut]
+    materials: list[QuotationMaterialOut]
     operations: list[OperationOut]
     breaks: list[BreakOut]
 
@@ -211,7 +211,7 @@ class QuotationOut(BaseModel):
 class QuotationDetailOut(QuotationOut):
     remarks: str
     notes: str
-    lines: list[LineOut]
+    lines: list[QuotationLineOut]
 
 
 class QuotationPage(BaseModel):
@@ -243,7 +243,7 @@ class ReasonRowOut(BaseModel):
     pct: Decimal | None
 
 
-class ReportOut(BaseModel):
+class QuotationReportOut(BaseModel):
     date_from: dt.date
     date_to: dt.date
     currency: str = Field(description="values are in CNY at each quotation's quoted rate")

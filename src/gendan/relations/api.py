@@ -20,12 +20,14 @@ from gendan.relations.schemas import (
     CountOut,
     DoneIn,
     FollowUpDoneIn,
-    FollowUpOut,
-    FollowUpPage,
-    LinkOut,
     MinutesIn,
-    ReasonIn,
     RecipientOut,
+    RelationFollowUpOut,
+    RelationFollowUpPage,
+    RelationLinkOut,
+    RelationReasonIn,
+    RelationTemplateIn,
+    RelationTemplateOut,
     RemindIn,
     RenewIn,
     ResultsOut,
@@ -37,8 +39,6 @@ from gendan.relations.schemas import (
     TaskIn,
     TaskOut,
     TaskPatch,
-    TemplateIn,
-    TemplateOut,
     TemplatePage,
     TemplatePatch,
     VisitDetailOut,
@@ -194,7 +194,7 @@ def visit_update(request: HttpRequest, visit_id: int, data: VisitPatch):
     return _visit_out(visit_id)
 
 
-def _move(request: HttpRequest, visit_id: int, action: str, data: ReasonIn | None) -> dict[str, Any]:
+def _move(request: HttpRequest, visit_id: int, action: str, data: RelationReasonIn | None) -> dict[str, Any]:
     services.transition(
         visit=selectors.get_visit(visit_id),
         action=action,
@@ -206,31 +206,31 @@ def _move(request: HttpRequest, visit_id: int, action: str, data: ReasonIn | Non
 
 
 @router.post("/visits/{visit_id}/confirm", response=VisitDetailOut)
-def visit_confirm(request: HttpRequest, visit_id: int, data: ReasonIn | None = None):
+def visit_confirm(request: HttpRequest, visit_id: int, data: RelationReasonIn | None = None):
     """planned → confirmed (a visitor at least); the owners of open preparation tasks are told."""
     return _move(request, visit_id, "confirm", data)
 
 
 @router.post("/visits/{visit_id}/start", response=VisitDetailOut)
-def visit_start(request: HttpRequest, visit_id: int, data: ReasonIn | None = None):
+def visit_start(request: HttpRequest, visit_id: int, data: RelationReasonIn | None = None):
     """confirmed → in progress: the visitors are here."""
     return _move(request, visit_id, "start", data)
 
 
 @router.post("/visits/{visit_id}/finish", response=VisitDetailOut)
-def visit_finish(request: HttpRequest, visit_id: int, data: ReasonIn | None = None):
+def visit_finish(request: HttpRequest, visit_id: int, data: RelationReasonIn | None = None):
     """confirmed or in progress → visited: the visitors left."""
     return _move(request, visit_id, "finish", data)
 
 
 @router.post("/visits/{visit_id}/close", response=VisitDetailOut)
-def visit_close(request: HttpRequest, visit_id: int, data: ReasonIn | None = None):
+def visit_close(request: HttpRequest, visit_id: int, data: RelationReasonIn | None = None):
     """visited → closed: needs the minutes and every follow-up action done (422 naming what is missing)."""
     return _move(request, visit_id, "close", data)
 
 
 @router.post("/visits/{visit_id}/cancel", response=VisitDetailOut)
-def visit_cancel(request: HttpRequest, visit_id: int, data: ReasonIn):
+def visit_cancel(request: HttpRequest, visit_id: int, data: RelationReasonIn):
     """planned or confirmed → cancelled, with the reason; the owners of open preparation tasks are told."""
     return _move(request, visit_id, "cancel", data)
 
@@ -376,21 +376,21 @@ def template_list(
     return {"items": [template_dict(t) for t in qs[offset : offset + limit]], "count": qs.count()}
 
 
-@router.post("/survey-templates", response={201: TemplateOut})
-def template_create(request: HttpRequest, data: TemplateIn):
+@router.post("/survey-templates", response={201: RelationTemplateOut})
+def template_create(request: HttpRequest, data: RelationTemplateIn):
     """A new template (revision 1): questions in Chinese and English, scored 1–5 or free text."""
     values = data.model_dump()
     template = services.create_template(by=request.user, data=values)
     return Status(201, template_dict(selectors.get_template(template.pk)))
 
 
-@router.get("/survey-templates/{template_id}", response=TemplateOut)
+@router.get("/survey-templates/{template_id}", response=RelationTemplateOut)
 def template_detail(request: HttpRequest, template_id: int):
     require_perm(request, "relations.view_surveytemplate")
     return template_dict(selectors.get_template(template_id))
 
 
-@router.patch("/survey-templates/{template_id}", response=TemplateOut)
+@router.patch("/survey-templates/{template_id}", response=RelationTemplateOut)
 def template_update(request: HttpRequest, template_id: int, data: TemplatePatch):
     """Edit the current revision (`version` as read). Once a round used it, the changes make the next revision,
     which is returned (its `id` differs)."""
@@ -513,7 +513,7 @@ def round_remove_recipient(request: HttpRequest, round_id: int, recipient_id: in
 
 
 @router.post("/surveys/{round_id}/send", response=RoundDetailOut)
-def round_send(request: HttpRequest, round_id: int, data: ReasonIn | None = None):
+def round_send(request: HttpRequest, round_id: int, data: RelationReasonIn | None = None):
     """Send every recipient not sent yet its own signed link (by e-mail in its language when it has an address);
     the round is then sent."""
     services.send_round(round_=selectors.get_round(round_id), by=request.user, version=data.version if data else None)
@@ -530,13 +530,13 @@ def round_remind(request: HttpRequest, round_id: int, data: RemindIn | None = No
 
 
 @router.post("/surveys/{round_id}/close", response=RoundDetailOut)
-def round_close(request: HttpRequest, round_id: int, data: ReasonIn | None = None):
+def round_close(request: HttpRequest, round_id: int, data: RelationReasonIn | None = None):
     """sent → closed: no more answers, the live links are withdrawn."""
     services.close_round(round_=selectors.get_round(round_id), by=request.user, version=data.version if data else None)
     return _round_out(request, round_id)
 
 
-@router.post("/surveys/{round_id}/recipients/{recipient_id}/link", response=LinkOut)
+@router.post("/surveys/{round_id}/recipients/{recipient_id}/link", response=RelationLinkOut)
 def round_renew_link(request: HttpRequest, round_id: int, recipient_id: int, data: RenewIn | None = None):
     """A new link for a recipient who has not answered (the old one stops working), e-mailed unless `send` is false."""
     from gendan.core import links
@@ -689,7 +689,7 @@ def follow_up_dict(f: SurveyFollowUp) -> dict[str, Any]:
     }
 
 
-@router.get("/survey-follow-ups", response=FollowUpPage)
+@router.get("/survey-follow-ups", response=RelationFollowUpPage)
 def follow_up_list(
     request: HttpRequest,
     open: bool = Query(True, description="only those not done"),  # noqa: A002
@@ -708,7 +708,7 @@ def follow_up_list(
     return {"items": [follow_up_dict(f) for f in qs[offset : offset + limit]], "count": qs.count()}
 
 
-@router.post("/survey-follow-ups/{follow_up_id}/done", response=FollowUpOut)
+@router.post("/survey-follow-ups/{follow_up_id}/done", response=RelationFollowUpOut)
 def follow_up_done(request: HttpRequest, follow_up_id: int, data: FollowUpDoneIn):
     """The customer was called back: what was said and done (its owner, or a manager)."""
     services.close_follow_up(

@@ -198,7 +198,7 @@ class VisitPage(BaseModel):
     count: int
 
 
-class ReasonIn(BaseModel):
+class RelationReasonIn(BaseModel):
     reason: str = Field("", description="required to cancel")
     version: int | None = None
 
@@ -233,7 +233,7 @@ class QuestionOut(BaseModel):
     required: bool
 
 
-class TemplateIn(BaseModel):
+class RelationTemplateIn(BaseModel):
     code: str = Field(description="short and unique, e.g. CSAT; kept by every revision")
     name: str
     name_en: str = ""
@@ -251,7 +251,7 @@ class TemplatePatch(BaseModel):
     questions: list[QuestionIn] | None = Field(None, description="replaces the questions whole, in order")
 
 
-class TemplateOut(BaseModel):
+class RelationTemplateOut(BaseModel):
     id: int
     code: str
     revision: int
@@ -266,7 +266,7 @@ class TemplateOut(BaseModel):
 
 
 class TemplatePage(BaseModel):
-    items: list[TemplateOut]
+    items: list[RelationTemplateOut]
     count: int
 
 
@@ -315,7 +315,7 @@ class RecipientOut(BaseModel):
     link_expires_at: dt.datetime | None
 
 
-class RoundOut(BaseModel):
+class RelationRoundOut(BaseModel):
     id: int
     number: str
     template_id: int
@@ -336,18 +336,18 @@ class RoundOut(BaseModel):
     version: int
 
 
-class RoundDetailOut(RoundOut):
+class RoundDetailOut(RelationRoundOut):
     recipients: list[RecipientOut]
 
 
 class RoundPage(BaseModel):
-    items: list[RoundOut]
+    items: list[RelationRoundOut]
     count: int
 
 
 class SendOut(BaseModel):
     sent: int
-    round: RoundOut
+    round: RelationRoundOut
 
 
 class RemindIn(BaseModel):
@@ -358,7 +358,7 @@ class CountOut(BaseModel):
     count: int
 
 
-class LinkOut(BaseModel):
+class RelationLinkOut(BaseModel):
     url: str
     expires_at: dt.datetime
 
@@ -435,7 +435,7 @@ class ResultsOut(BaseModel):
     comments: list[TextAnswerOut]
 
 
-class FollowUpOut(BaseModel):
+class RelationFollowUpOut(BaseModel):
     id: int
     round_id: int
     customer_id: int
@@ -448,8 +448,8 @@ class FollowUpOut(BaseModel):
     version: int
 
 
-class FollowUpPage(BaseModel):
-    items: list[FollowUpOut]
+class RelationFollowUpPage(BaseModel):
+    items: list[RelationFollowUpOut]
     count: int
 
 

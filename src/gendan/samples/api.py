@@ -29,7 +29,7 @@ from gendan.samples.schemas import (
     SampleOut,
     SamplePage,
     SamplePatch,
-    SendIn,
+    SampleSendIn,
     StepPatch,
 )
 
@@ -140,7 +140,7 @@ def sample_ready(request: HttpRequest, sample_id: int, data: CommentIn | None = 
 
 
 @router.post("/samples/{sample_id}/send", response=SampleOut)
-def sample_send(request: HttpRequest, sample_id: int, data: SendIn | None = None):
+def sample_send(request: HttpRequest, sample_id: int, data: SampleSendIn | None = None):
     """ready → sent without a dispatch (handed over); a dispatch sends its samples itself."""
     return _act(request, sample_id, "send", data, day=data.date if data else None)
 

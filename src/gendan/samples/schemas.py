@@ -83,7 +83,7 @@ class CommentIn(BaseModel):
     version: int | None = None
 
 
-class SendIn(CommentIn):
+class SampleSendIn(CommentIn):
     date: dt.date | None = Field(None, description="the day it was handed over (default today)")
 
 

@@ -21,19 +21,19 @@ from gendan.service.schemas import (
     ActionOut,
     ActionPatch,
     AnswerIn,
-    CloseIn,
-    CommentIn,
+    ComplaintCloseIn,
+    ComplaintCommentIn,
     ComplaintDetail,
+    ComplaintFileOut,
     ComplaintIn,
     ComplaintPage,
     ComplaintPatch,
+    ComplaintRejectIn,
+    ComplaintReportOut,
+    ComplaintSendIn,
     CompleteIn,
-    FileOut,
-    RejectIn,
-    ReportOut,
     RootCauseOut,
     RouteIn,
-    SendIn,
     VerifyIn,
 )
 
@@ -226,7 +226,7 @@ def complaint_route(request: HttpRequest, complaint_id: int, data: RouteIn):
 
 
 @router.post("/complaints/{complaint_id}/investigate", response=ComplaintDetail)
-def complaint_investigate(request: HttpRequest, complaint_id: int, data: CommentIn | None = None):
+def complaint_investigate(request: HttpRequest, complaint_id: int, data: ComplaintCommentIn | None = None):
     """routed → investigating (writing the root cause or adding an action does it too)."""
     services.start_investigation(
         complaint=selectors.get_complaint(complaint_id),
@@ -258,7 +258,7 @@ def complaint_answer(request: HttpRequest, complaint_id: int, data: AnswerIn):
 
 
 @router.post("/complaints/{complaint_id}/send-answer", response=ComplaintDetail)
-def complaint_send_answer(request: HttpRequest, complaint_id: int, data: SendIn):
+def complaint_send_answer(request: HttpRequest, complaint_id: int, data: ComplaintSendIn):
     """E-mail the answer's PDF (again) to the customer."""
     services.send_answer(
         complaint=selectors.get_complaint(complaint_id),
@@ -285,10 +285,10 @@ def complaint_verify(request: HttpRequest, complaint_id: int, data: VerifyIn):
 
 
 @router.post("/complaints/{complaint_id}/close", response=ComplaintDetail)
-def complaint_close(request: HttpRequest, complaint_id: int, data: CloseIn | None = None):
+def complaint_close(request: HttpRequest, complaint_id: int, data: ComplaintCloseIn | None = None):
     """verified → closed with the settlement agreed (a credit note is issued in finance; a discount reaches the
     customer's next order's contract review). A settlement needs service.settle_complaint."""
-    data = data or CloseIn()
+    data = data or ComplaintCloseIn()
     services.close_complaint(
         complaint=selectors.get_complaint(complaint_id),
         by=request.user,
@@ -303,7 +303,7 @@ def complaint_close(request: HttpRequest, complaint_id: int, data: CloseIn | Non
 
 
 @router.post("/complaints/{complaint_id}/reject", response=ComplaintDetail)
-def complaint_reject(request: HttpRequest, complaint_id: int, data: RejectIn):
+def complaint_reject(request: HttpRequest, complaint_id: int, data: ComplaintRejectIn):
     """registered / routed / investigating → rejected, with the reason."""
     services.reject_complaint(
         complaint=selectors.get_complaint(complaint_id), by=request.user, reason=data.reason, version=data.version
@@ -346,7 +346,7 @@ def action_complete(request: HttpRequest, complaint_id: int, action_id: int, dat
     )
 
 
-@router.post("/complaints/{complaint_id}/photos", response={201: FileOut})
+@router.post("/complaints/{complaint_id}/photos", response={201: ComplaintFileOut})
 def photo_add(request: HttpRequest, complaint_id: int, file: File[UploadedFile]):
     """Attach a photo or file (the customer's photos, the claim letter, a test report)."""
     att = services.add_photo(complaint=selectors.get_complaint(complaint_id), upload=file, by=request.user)
@@ -390,7 +390,7 @@ def _period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date
     return date_from or today.replace(month=1, day=1), date_to or today
 
 
-@router.get("/complaint-report", response=ReportOut)
+@router.get("/complaint-report", response=ComplaintReportOut)
 def complaint_report(
     request: HttpRequest,
     date_from: dt.date | None = Query(None, alias="from", description="received from (default: 1 January)"),

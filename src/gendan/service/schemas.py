@@ -14,7 +14,7 @@ LanguageT = Literal["en", "zh"]
 GroupT = Literal["customer", "product", "cause", "department", "month", "severity"]
 
 
-class LineIn(BaseModel):
+class ComplaintLineIn(BaseModel):
     product_id: int | None = Field(None, description="required unless order_line_id is given")
     order_line_id: int | None = Field(
         None, description="a line of the complaint's order (default: its line of the product)"
@@ -23,7 +23,7 @@ class LineIn(BaseModel):
     defect: str = ""
 
 
-class LineOut(BaseModel):
+class ComplaintLineOut(BaseModel):
     product_id: int
     product_code: str
     order_line_id: int | None
@@ -46,7 +46,7 @@ class ComplaintIn(BaseModel):
     claim_amount: Decimal = Decimal(0)
     currency: str | None = Field(None, description="default: the order's, else the customer's currency")
     owner: str | None = Field(None, description="who follows it (default: the order's merchandiser)")
-    lines: list[LineIn] = Field(default_factory=list, description="the products complained about")
+    lines: list[ComplaintLineIn] = Field(default_factory=list, description="the products complained about")
 
 
 class ComplaintPatch(BaseModel):
@@ -65,12 +65,12 @@ class ComplaintPatch(BaseModel):
     claim_amount: Decimal | None = None
     currency: str | None = None
     owner: str | None = None
-    lines: list[LineIn] | None = Field(None, description="replaces the products whole")
+    lines: list[ComplaintLineIn] | None = Field(None, description="replaces the products whole")
     root_cause: str | None = Field(None, description="the investigation: a root-cause category's code ('' clears it)")
     cause_detail: str | None = Field(None, description="the investigation: the root-cause analysis")
 
 
-class FileOut(BaseModel):
+class ComplaintFileOut(BaseModel):
     id: int
     name: str
     size: int
@@ -138,9 +138,9 @@ class ComplaintOut(BaseModel):
 
 
 class ComplaintDetail(ComplaintOut):
-    lines: list[LineOut]
+    lines: list[ComplaintLineOut]
     actions: list[ActionOut]
-    photos: list[FileOut]
+    photos: list[ComplaintFileOut]
 
 
 class ComplaintPage(BaseModel):
@@ -148,7 +148,7 @@ class ComplaintPage(BaseModel):
     count: int
 
 
-class CommentIn(BaseModel):
+class ComplaintCommentIn(BaseModel):
     comment: str = ""
     version: int | None = None
 
@@ -170,7 +170,7 @@ class AnswerIn(BaseModel):
     version: int | None = None
 
 
-class SendIn(BaseModel):
+class ComplaintSendIn(BaseModel):
     to: list[str]
     language: LanguageT | None = None
     message: str = ""
@@ -183,7 +183,7 @@ class VerifyIn(BaseModel):
     version: int | None = None
 
 
-class CloseIn(BaseModel):
+class ComplaintCloseIn(BaseModel):
     credit_amount: Decimal = Field(
         Decimal(0), description="a credit note issued in finance, in the complaint's currency"
     )
@@ -196,7 +196,7 @@ class CloseIn(BaseModel):
     version: int | None = None
 
 
-class RejectIn(BaseModel):
+class ComplaintRejectIn(BaseModel):
     reason: str
     version: int | None = None
 
@@ -238,7 +238,7 @@ class CostOut(BaseModel):
     replacement_value: Decimal
 
 
-class ReportRowOut(BaseModel):
+class ComplaintReportRowOut(BaseModel):
     key: str | int | None
     label: str
     count: int
@@ -260,11 +260,11 @@ class CauseOut(BaseModel):
     cumulative_pct: Decimal
 
 
-class ReportOut(BaseModel):
+class ComplaintReportOut(BaseModel):
     date_from: dt.date
     date_to: dt.date
     group_by: GroupT
-    rows: list[ReportRowOut]
+    rows: list[ComplaintReportRowOut]
     totals: ReportTotalsOut
     causes: list[CauseOut]
     not_investigated: int

@@ -19,7 +19,6 @@ from gendan.shipping.schemas import (
     ArriveIn,
     BlIn,
     BookIn,
-    CancelIn,
     CustomsIn,
     CustomsOut,
     DepartIn,
@@ -27,11 +26,12 @@ from gendan.shipping.schemas import (
     PackingIn,
     PackingOut,
     SendIn,
+    ShipmentCancelIn,
     ShipmentIn,
     ShipmentOut,
     ShipmentPage,
     ShipmentPatch,
-    VersionIn,
+    ShipmentVersionIn,
 )
 
 router = Router(tags=["shipping"])
@@ -206,14 +206,14 @@ def shipment_arrive(request: HttpRequest, shipment_id: int, data: ArriveIn):
 
 
 @router.post("/shipments/{shipment_id}/close", response=ShipmentOut)
-def shipment_close(request: HttpRequest, shipment_id: int, data: VersionIn):
+def shipment_close(request: HttpRequest, shipment_id: int, data: ShipmentVersionIn):
     require_perm(request, "shipping.change_shipment")
     services.close(shipment=selectors.shipment(shipment_id), by=request.user, version=data.version)
     return _fresh(shipment_id)
 
 
 @router.post("/shipments/{shipment_id}/cancel", response=ShipmentOut)
-def shipment_cancel(request: HttpRequest, shipment_id: int, data: CancelIn):
+def shipment_cancel(request: HttpRequest, shipment_id: int, data: ShipmentCancelIn):
     """Cancel a planned or booked shipment, with the reason; its quantities can ship again."""
     require_perm(request, "shipping.change_shipment")
     services.cancel(shipment=selectors.shipment(shipment_id), by=request.user, reason=data.reason, version=data.version)

@@ -14,7 +14,7 @@ CoFormT = Literal[tuple(CoForm.values)]  # type: ignore[valid-type]
 ContainerT = Literal[tuple(["", *ContainerType.values])]  # type: ignore[valid-type]
 
 
-class LineIn(BaseModel):
+class ShipmentLineIn(BaseModel):
     order_line_id: int
     quantity: Decimal = Field(description="how much of the order line ships (up to the open quantity + tolerance)")
     cartons: int | None = Field(None, ge=0, description="the cartons really packed (default: computed)")
@@ -23,7 +23,7 @@ class LineIn(BaseModel):
     cbm: Decimal | None = None
 
 
-class LineOut(BaseModel):
+class ShipmentLineOut(BaseModel):
     id: int
     position: int
     order_line_id: int
@@ -42,7 +42,7 @@ class LineOut(BaseModel):
 
 class ShipmentIn(BaseModel):
     customer_id: int | None = Field(None, description="default: the customer of the lines' orders")
-    lines: list[LineIn]
+    lines: list[ShipmentLineIn]
     mode: ModeT | None = Field(None, description="default: the customer's shipping profile's, else sea_fcl")
     port_of_loading: str | None = None
     port_of_discharge: str | None = None
@@ -70,7 +70,7 @@ class BookingFields(BaseModel):
 
 class ShipmentPatch(BookingFields):
     version: int | None = None
-    lines: list[LineIn] | None = Field(None, description="the whole list (planned or booked shipments only)")
+    lines: list[ShipmentLineIn] | None = Field(None, description="the whole list (planned or booked shipments only)")
     mode: ModeT | None = None
     port_of_loading: str | None = None
     port_of_discharge: str | None = None
@@ -123,7 +123,7 @@ class ShipmentOut(BaseModel):
     documents_sent_at: dt.datetime | None
     total_amount: Decimal
     order_ids: list[int]
-    lines: list[LineOut]
+    lines: list[ShipmentLineOut]
 
 
 class ShipmentPage(BaseModel):
@@ -131,7 +131,7 @@ class ShipmentPage(BaseModel):
     count: int
 
 
-class VersionIn(BaseModel):
+class ShipmentVersionIn(BaseModel):
     version: int | None = None
 
 
@@ -156,7 +156,7 @@ class ArriveIn(BaseModel):
     ata: dt.date | None = Field(None, description="default today")
 
 
-class CancelIn(BaseModel):
+class ShipmentCancelIn(BaseModel):
     version: int | None = None
     reason: str
 
