@@ -3,9 +3,11 @@ and follow-ups, samples, receivables), each shown only to who may see it; the cr
 payment history, remarks) feeds the contract review's credit item."""
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from gendan.core.choices import Role
 from gendan.finance import selectors as finance_selectors
@@ -18,6 +20,12 @@ from tests.finance.factories import confirmed_order, customer_on, ship
 
 pytestmark = pytest.mark.django_db
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 def pay(by, invoice, day):  # noqa: ANN001, ANN201

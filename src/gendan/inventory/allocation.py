@@ -409,8 +409,9 @@ class ShortRow:
 
 
 def short_stock(*, include_allocated: bool = True, q: str = "") -> list[ShortRow]:
-    """Products whose stock is below their open demand (and, with `include_allocated`, those still under an
-    allocation though no longer short), biggest shortfall first. Demand is first taken gross (ordered) per product
+    """Products with stock on hand below their open demand (and, with `include_allocated`, those still under an
+    allocation though no longer short), biggest shortfall first. A product with nothing in stock is not listed: there
+    is nothing to share out, its orders wait for production. Demand is first taken gross (ordered) per product
     in one aggregate; only products short on that figure are netted line by line for what has gone."""
     gross = {
         r["product_id"]: r["total"]
@@ -436,7 +437,7 @@ def short_stock(*, include_allocated: bool = True, q: str = "") -> list[ShortRow
         held[pid] = held.get(pid, ZERO) + h
         if quantity < open_qty:
             short_lines[pid] += 1
-    candidates = {pid for pid, total in gross.items() if total > on_hand.get(pid, ZERO)}
+    candidates = {pid for pid, total in gross.items() if total > on_hand.get(pid, ZERO) > 0}
     if include_allocated:
         candidates |= set(held)
     if not candidates:
