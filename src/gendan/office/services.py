@@ -14,7 +14,6 @@ Every command runs in one transaction, locks the row it changes, checks the opti
 records the audit trail; bad input raises ValidationError naming the field and writes nothing.
 """
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -29,6 +28,10 @@ from django.utils.translation import pgettext
 
 from gendan.core import audit, clock, links
 from gendan.core.choices import AuditAction
+from gendan.core.cleaning import clean_bool as _bool
+from gendan.core.cleaning import clean_date as _date
+from gendan.core.cleaning import clean_id as _id
+from gendan.core.cleaning import clean_text as _text
 from gendan.core.editing import check_version
 from gendan.core.exceptions import NotFound, PermissionDenied, TransitionNotAllowed, ValidationError
 from gendan.core.models import Attachment, Department, ExternalLink, User
@@ -72,36 +75,6 @@ def notice_link_days() -> int:
 # ---- input cleaning ----------------------------------------------------------------------------------------------
 
 
-def _text(value: Any, limit: int | None = None) -> str:
-    text = str(value or "").strip()
-    return text[:limit] if limit else text
-
-
-def _date(value: Any, field: str, errors: dict[str, str]) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[field] = _("Give a date as YYYY-MM-DD.")
-        return None
-
-
-def _id(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    if hasattr(value, "pk"):
-        return value.pk
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
-
-
 def _user(value: Any) -> User | None:
     """An active user from a User, an id or a username."""
     if isinstance(value, User):
@@ -111,12 +84,6 @@ def _user(value: Any) -> User | None:
         return None
     lookup = {"pk": int(text)} if text.isdigit() else {"username": text}
     return User.objects.filter(is_active=True, **lookup).first()
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "on", "yes"}
-    return bool(value)
 
 
 def _as_list(value: Any) -> list[Any]:

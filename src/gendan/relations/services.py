@@ -34,6 +34,12 @@ from gendan.catalog.models import Product
 from gendan.core import audit, clock, links
 from gendan.core.calendar import company_calendar
 from gendan.core.choices import AuditAction
+from gendan.core.cleaning import clean_bool as _bool
+from gendan.core.cleaning import clean_choice as _choice
+from gendan.core.cleaning import clean_date as _date
+from gendan.core.cleaning import clean_id as _id
+from gendan.core.cleaning import clean_text as _text
+from gendan.core.cleaning import clean_time as _time
 from gendan.core.editing import check_version
 from gendan.core.exceptions import PermissionDenied, TransitionNotAllowed, ValidationError
 from gendan.core.models import ExternalLink, User
@@ -118,54 +124,6 @@ def _ensure(by: User | None, perm: str, message: str) -> None:
 # ---- input cleaning ----------------------------------------------------------------------------------------------
 
 
-def _date(value: Any, field: str, errors: dict[str, str]) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[field] = _("Give a date as YYYY-MM-DD.")
-        return None
-
-
-def _time(value: Any, field: str, errors: dict[str, str]) -> dt.time | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.time):
-        return value.replace(second=0, microsecond=0)
-    match = re.fullmatch(r"\s*([01]?\d|2[0-3])[:：.]([0-5]\d)(?::[0-5]\d)?\s*", str(value))
-    if match is None:
-        errors[field] = _("Give a time as HH:MM.")
-        return None
-    return dt.time(int(match[1]), int(match[2]))
-
-
-def _id(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        return -1
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
-
-
-def _text(value: Any, limit: int) -> str:
-    return str(value if value is not None else "").strip()[:limit]
-
-
-def _choice(value: Any, choices: Any, field: str, errors: dict[str, str], default: str = "") -> str:
-    text = str(value if value not in (None, "") else default)
-    if text not in choices.values:
-        errors[field] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)}
-    return text
-
-
 def _user(value: Any, field: str, errors: dict[str, str]) -> User | None:
     """An active user by id or username."""
     if value in (None, ""):
@@ -178,12 +136,6 @@ def _user(value: Any, field: str, errors: dict[str, str]) -> User | None:
     if found is None:
         errors[field] = _("There is no active user %(user)s.") % {"user": text}
     return found
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
 
 
 def _snapshot(instance: Any, fields: list[str]) -> dict[str, Any]:

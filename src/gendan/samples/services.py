@@ -15,7 +15,7 @@ records the audit trail.
 """
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +26,11 @@ from gendan.catalog.models import Product
 from gendan.core import audit, clock
 from gendan.core.calendar import WorkingCalendar, company_calendar
 from gendan.core.choices import AuditAction
+from gendan.core.cleaning import clean_choice as _choice
+from gendan.core.cleaning import clean_date as _date
+from gendan.core.cleaning import clean_decimal as _decimal
+from gendan.core.cleaning import clean_id as _id
+from gendan.core.cleaning import clean_text as _text
 from gendan.core.editing import check_version
 from gendan.core.exceptions import TransitionNotAllowed, ValidationError
 from gendan.core.models import Attachment, User
@@ -105,60 +110,6 @@ def _ensure(by: User, perm: str, message: str) -> None:
 
 
 # ---- input cleaning ----------------------------------------------------------------------------------------------
-
-
-def _date(value: Any, field: str, errors: dict[str, str]) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors[field] = _("Give a date as YYYY-MM-DD.")
-        return None
-
-
-def _decimal(
-    value: Any, field: str, errors: dict[str, str], *, decimals: int, positive: bool, max_digits: int
-) -> Decimal | None:
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        errors[field] = _("Enter a number.")
-        return None
-    if not number.is_finite() or number < 0 or (positive and number == 0):
-        errors[field] = _("Enter a quantity greater than zero.") if positive else _("Enter zero or more.")
-        return None
-    if number != number.quantize(Decimal(1).scaleb(-decimals)):
-        errors[field] = _("Use at most %(n)s decimal places.") % {"n": decimals}
-        return None
-    if number >= Decimal(10) ** (max_digits - decimals):
-        errors[field] = _("The number is too large.")
-        return None
-    return number.quantize(Decimal(1).scaleb(-decimals))
-
-
-def _id(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
-
-
-def _text(value: Any, limit: int) -> str:
-    return str(value or "").strip()[:limit]
-
-
-def _choice(value: Any, choices: Any, field: str, errors: dict[str, str]) -> str:
-    text = str(value or "")
-    if text not in choices.values:
-        errors[field] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)}
-    return text
 
 
 def _cost(data: dict[str, Any], current: dict[str, Any], errors: dict[str, str]) -> tuple[Decimal, str]:
