@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as RequestInvalid
 
 from gendan.core.apiutils import require_perm
@@ -77,240 +77,166 @@ def _xlsx(report: Report, lang: str) -> HttpResponse:
     return xlsx_response(exports.report_xlsx(report, lang=LANGS.get(lang, "zh-hans")), exports.filename(report))
 
 
-# ---- sales ---------------------------------------------------------------------------------------------------
+# ---- the four reports: one query schema each, shared by the JSON and the .xlsx endpoint ----------------------------
 
 
-def _sales(request: HttpRequest, **params: Any) -> Report:
-    scope = selectors.scope_of(request.user)
+class PeriodQuery(Schema):
+    date_from: dt.date | None = Field(None, alias="from", description="from (default: 12 months ago)")
+    date_to: dt.date | None = Field(None, alias="to", description="to (default: today)")
+    group_by: str = ""
+
+
+class SalesQuery(PeriodQuery):
+    group_by: str = Field(
+        "", description="one or two of: " + ", ".join(selectors.SALES_DIMENSIONS) + " (default month)"
+    )
+    customer_id: int | None = None
+    merchandiser: str = Field("", description="username")
+    product_id: int | None = None
+    category: str = ""
+    country: str = Field("", description="ISO 3166 code of the customer's country")
+    status: str = Field("", description="an order status from confirmed on")
+
+
+class InventoryQuery(PeriodQuery):
+    group_by: str = Field(
+        "", description="one or two of: " + ", ".join(selectors.INVENTORY_DIMENSIONS) + " (default item,warehouse)"
+    )
+    warehouse_id: int | None = None
+    kind: str = Field("", description="product or material")
+    category: str = ""
+    slow_days: int = Field(90, description="a slow mover has had nothing out in this many days")
+    slow_only: bool = False
+
+
+class CollectionQuery(PeriodQuery):
+    group_by: str = Field(
+        "", description="one or two of: " + ", ".join(selectors.COLLECTION_DIMENSIONS) + " (default month)"
+    )
+    customer_id: int | None = None
+    merchandiser: str = Field("", description="username")
+    country: str = ""
+    currency: str = Field("", description="the invoices' currency")
+
+
+class DeliveryQuery(PeriodQuery):
+    group_by: str = Field(
+        "", description="one or two of: " + ", ".join(selectors.DELIVERY_DIMENSIONS) + " (default month)"
+    )
+    customer_id: int | None = None
+    merchandiser: str = Field("", description="username")
+    factory_id: int | None = Field(None, description="a work centre of kind factory")
+    country: str = ""
+
+
+def _run(build: Any, q: PeriodQuery, **kwargs: Any) -> Report:
+    """Run a selector with the query's period and grouping; its refusal of a parameter is a 422 naming it."""
     try:
-        return selectors.sales_report(
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            group_by=params["group_by"],
-            scope=scope,
-            filters=SalesFilters(
-                customer_id=params["customer_id"],
-                merchandiser_id=_user_id(params["merchandiser"]),
-                product_id=params["product_id"],
-                category=params["category"],
-                country=params["country"],
-                status=params["status"],
-            ),
-        )
+        return build(date_from=q.date_from, date_to=q.date_to, group_by=q.group_by, **kwargs)
     except ValidationError as exc:
         raise _query_invalid(exc) from exc
 
 
-GROUP_SALES = "one or two of: " + ", ".join(selectors.SALES_DIMENSIONS) + " (default month)"
+def _sales(request: HttpRequest, q: SalesQuery) -> Report:
+    return _run(
+        selectors.sales_report,
+        q,
+        scope=selectors.scope_of(request.user),
+        filters=SalesFilters(
+            customer_id=q.customer_id,
+            merchandiser_id=_user_id(q.merchandiser),
+            product_id=q.product_id,
+            category=q.category,
+            country=q.country,
+            status=q.status,
+        ),
+    )
+
+
+def _inventory(request: HttpRequest, q: InventoryQuery) -> Report:
+    require_perm(request, "inventory.view_stock")
+    return _run(
+        selectors.inventory_report,
+        q,
+        slow_days=q.slow_days,
+        filters=InventoryFilters(warehouse_id=q.warehouse_id, kind=q.kind, category=q.category, slow_only=q.slow_only),
+    )
+
+
+def _collection(request: HttpRequest, q: CollectionQuery) -> Report:
+    return _run(
+        selectors.collection_report,
+        q,
+        scope=selectors.scope_of(request.user),
+        filters=CollectionFilters(
+            customer_id=q.customer_id,
+            merchandiser_id=_user_id(q.merchandiser),
+            country=q.country,
+            currency=q.currency,
+        ),
+    )
+
+
+def _delivery(request: HttpRequest, q: DeliveryQuery) -> Report:
+    return _run(
+        selectors.delivery_report,
+        q,
+        scope=selectors.scope_of(request.user),
+        filters=DeliveryFilters(
+            customer_id=q.customer_id,
+            merchandiser_id=_user_id(q.merchandiser),
+            factory_id=q.factory_id,
+            country=q.country,
+        ),
+    )
 
 
 @router.get("/reports/sales", response=ReportOut, by_alias=True)
-def sales(
-    request: HttpRequest,
-    date_from: dt.date | None = Query(None, alias="from", description="order date from (default: 12 months ago)"),
-    date_to: dt.date | None = Query(None, alias="to", description="order date to (default: today)"),
-    group_by: str = Query("", description=GROUP_SALES),
-    customer_id: int | None = None,
-    merchandiser: str = Query("", description="username"),
-    product_id: int | None = None,
-    category: str = "",
-    country: str = Query("", description="ISO 3166 code of the customer's country"),
-    status: str = Query("", description="an order status from confirmed on"),
-):
+def sales(request: HttpRequest, q: Query[SalesQuery]):
     """Sales (销量): quantity and amount (reporting currency) of the order lines of confirmed and later orders dated
     in the period, grouped; rows carry quantity, amount, share, orders, lines."""
-    return report_dict(_sales(request, **locals_of(locals())))
+    return report_dict(_sales(request, q))
 
 
 @router.get("/reports/sales.xlsx")
-def sales_xlsx(
-    request: HttpRequest,
-    date_from: dt.date | None = Query(None, alias="from"),
-    date_to: dt.date | None = Query(None, alias="to"),
-    group_by: str = Query("", description=GROUP_SALES),
-    customer_id: int | None = None,
-    merchandiser: str = "",
-    product_id: int | None = None,
-    category: str = "",
-    country: str = "",
-    status: str = "",
-    lang: str = "zh",
-):
-    return _xlsx(_sales(request, **locals_of(locals())), lang)
-
-
-def locals_of(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k not in ("request", "lang")}
-
-
-# ---- inventory -----------------------------------------------------------------------------------------------
-
-
-def _inventory(request: HttpRequest, **params: Any) -> Report:
-    require_perm(request, "inventory.view_stock")
-    try:
-        return selectors.inventory_report(
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            group_by=params["group_by"],
-            slow_days=params["slow_days"],
-            filters=InventoryFilters(
-                warehouse_id=params["warehouse_id"],
-                kind=params["kind"],
-                category=params["category"],
-                slow_only=params["slow_only"],
-            ),
-        )
-    except ValidationError as exc:
-        raise _query_invalid(exc) from exc
-
-
-GROUP_INVENTORY = "one or two of: " + ", ".join(selectors.INVENTORY_DIMENSIONS) + " (default item,warehouse)"
+def sales_xlsx(request: HttpRequest, q: Query[SalesQuery], lang: str = "zh"):
+    return _xlsx(_sales(request, q), lang)
 
 
 @router.get("/reports/inventory", response=ReportOut, by_alias=True)
-def inventory(
-    request: HttpRequest,
-    date_from: dt.date | None = Query(None, alias="from", description="the period of the movements in and out"),
-    date_to: dt.date | None = Query(None, alias="to"),
-    group_by: str = Query("", description=GROUP_INVENTORY),
-    warehouse_id: int | None = None,
-    kind: str = Query("", description="product or material"),
-    category: str = "",
-    slow_days: int = Query(90, description="a slow mover has had nothing out in this many days"),
-    slow_only: bool = False,
-):
+def inventory(request: HttpRequest, q: Query[InventoryQuery]):
     """Inventory (库存) as of today: on hand, reserved, available, value, received and issued in the period, FIFO
     ageing (age_0_30 … age_365_plus, age_unknown), last movement out, slow movers."""
-    return report_dict(_inventory(request, **locals_of(locals())))
+    return report_dict(_inventory(request, q))
 
 
 @router.get("/reports/inventory.xlsx")
-def inventory_xlsx(
-    request: HttpRequest,
-    date_from: dt.date | None = Query(None, alias="from"),
-    date_to: dt.date | None = Query(None, alias="to"),
-    group_by: str = "",
-    warehouse_id: int | None = None,
-    kind: str = "",
-    category: str = "",
-    slow_days: int = 90,
-    slow_only: bool = False,
-    lang: str = "zh",
-):
-    return _xlsx(_inventory(request, **locals_of(locals())), lang)
-
-
-# ---- collection ----------------------------------------------------------------------------------------------
-
-
-def _collection(request: HttpRequest, **params: Any) -> Report:
-    scope = selectors.scope_of(request.user)
-    try:
-        return selectors.collection_report(
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            group_by=params["group_by"],
-            scope=scope,
-            filters=CollectionFilters(
-                customer_id=params["customer_id"],
-                merchandiser_id=_user_id(params["merchandiser"]),
-                country=params["country"],
-                currency=params["currency"],
-            ),
-        )
-    except ValidationError as exc:
-        raise _query_invalid(exc) from exc
-
-
-GROUP_COLLECTION = "one or two of: " + ", ".join(selectors.COLLECTION_DIMENSIONS) + " (default month)"
+def inventory_xlsx(request: HttpRequest, q: Query[InventoryQuery], lang: str = "zh"):
+    return _xlsx(_inventory(request, q), lang)
 
 
 @router.get("/reports/collection", response=ReportOut, by_alias=True)
-def collection(
-    request: HttpRequest,
-    date_from: dt.date | None = Query(None, alias="from"),
-    date_to: dt.date | None = Query(None, alias="to"),
-    group_by: str = Query("", description=GROUP_COLLECTION),
-    customer_id: int | None = None,
-    merchandiser: str = Query("", description="username"),
-    country: str = "",
-    currency: str = Query("", description="the invoices' currency"),
-):
+def collection(request: HttpRequest, q: Query[CollectionQuery]):
     """Collection (回款): invoiced, collected, credited, the receivable and its overdue part at the end of the
     period (or of each month), DSO = receivable ÷ invoiced × days."""
-    return report_dict(_collection(request, **locals_of(locals())))
+    return report_dict(_collection(request, q))
 
 
 @router.get("/reports/collection.xlsx")
-def collection_xlsx(
-    request: HttpRequest,
-    date_from: dt.date | None = Query(None, alias="from"),
-    date_to: dt.date | None = Query(None, alias="to"),
-    group_by: str = "",
-    customer_id: int | None = None,
-    merchandiser: str = "",
-    country: str = "",
-    currency: str = "",
-    lang: str = "zh",
-):
-    return _xlsx(_collection(request, **locals_of(locals())), lang)
-
-
-# ---- delivery ------------------------------------------------------------------------------------------------
-
-
-def _delivery(request: HttpRequest, **params: Any) -> Report:
-    scope = selectors.scope_of(request.user)
-    try:
-        return selectors.delivery_report(
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            group_by=params["group_by"],
-            scope=scope,
-            filters=DeliveryFilters(
-                customer_id=params["customer_id"],
-                merchandiser_id=_user_id(params["merchandiser"]),
-                factory_id=params["factory_id"],
-                country=params["country"],
-            ),
-        )
-    except ValidationError as exc:
-        raise _query_invalid(exc) from exc
-
-
-GROUP_DELIVERY = "one or two of: " + ", ".join(selectors.DELIVERY_DIMENSIONS) + " (default month)"
+def collection_xlsx(request: HttpRequest, q: Query[CollectionQuery], lang: str = "zh"):
+    return _xlsx(_collection(request, q), lang)
 
 
 @router.get("/reports/delivery", response=ReportOut, by_alias=True)
-def delivery(
-    request: HttpRequest,
-    date_from: dt.date | None = Query(None, alias="from", description="committed ex-factory date from"),
-    date_to: dt.date | None = Query(None, alias="to"),
-    group_by: str = Query("", description=GROUP_DELIVERY),
-    customer_id: int | None = None,
-    merchandiser: str = Query("", description="username"),
-    factory_id: int | None = Query(None, description="a work centre of kind factory"),
-    country: str = "",
-):
+def delivery(request: HttpRequest, q: Query[DeliveryQuery]):
     """Delivery performance (交货准时率): orders due, on time %, in full %, on time in full %, late, average days late,
     and in `extra.causes` the top causes of the late orders."""
-    return report_dict(_delivery(request, **locals_of(locals())))
+    return report_dict(_delivery(request, q))
 
 
 @router.get("/reports/delivery.xlsx")
-def delivery_xlsx(
-    request: HttpRequest,
-    date_from: dt.date | None = Query(None, alias="from"),
-    date_to: dt.date | None = Query(None, alias="to"),
-    group_by: str = "",
-    customer_id: int | None = None,
-    merchandiser: str = "",
-    factory_id: int | None = None,
-    country: str = "",
-    lang: str = "zh",
-):
-    return _xlsx(_delivery(request, **locals_of(locals())), lang)
+def delivery_xlsx(request: HttpRequest, q: Query[DeliveryQuery], lang: str = "zh"):
+    return _xlsx(_delivery(request, q), lang)
 
 
 @router.get("/reports/key-figures", response=KeyFiguresOut)
