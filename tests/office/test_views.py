@@ -195,7 +195,10 @@ def test_the_dashboard_shows_my_tasks_notices_and_my_day(page_as, assign, mercha
     assert "Dashboard task" in page
     assert 'data-testid="panel-notices"' in page
     assert "Dashboard notice" in page
-    assert 'data-testid="panel-summary"' in page
+    assert 'data-testid="panel-summary-loading"' in page  # "My day" arrives once the dashboard has loaded
+    assert 'hx-get="/office/summary/panel/"' in page
+    day = text(page_as(merchandiser).get("/office/summary/panel/"))
+    assert 'data-testid="panel-summary"' in day
 
 
 # ---- notices -----------------------------------------------------------------------------------------------------

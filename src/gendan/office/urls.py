@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("notices/<int:notice_id>/<str:action>/", views.notice_action, name="notice_action"),
     path("summary/", views.summary_page, name="summary"),
+    path("summary/panel/", views.summary_panel, name="summary_panel"),
     path("n/<str:token>/", views.public_notice, name="public_notice"),
     path("n/<str:token>/notice.pdf", views.public_notice_pdf, name="public_notice_pdf"),
     path("n/<str:token>/files/<int:attachment_id>/", views.public_notice_file, name="public_notice_file"),

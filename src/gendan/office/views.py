@@ -632,6 +632,16 @@ def _summary_day(raw: str | None) -> dt.date:
 
 
 @perm_required("office.view_task")
+def summary_panel(request: HttpRequest) -> HttpResponse:
+    """The dashboard's "My day" panel, fetched after the dashboard has loaded (the summary reads the whole day)."""
+    return render(
+        request,
+        "office/partials/_panel_summary.html",
+        {"ctx": {"s": summary.daily_summary(request.user, clock.today())}},
+    )
+
+
+@perm_required("office.view_task")
 def summary_page(request: HttpRequest) -> HttpResponse:
     """A person's day (`?date=&user=`, their own by default) or, for managers, the team's (`?team=1`): one row per
     person with the counts and the slips."""
