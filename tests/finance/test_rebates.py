@@ -442,7 +442,22 @@ def test_a_vat_invoice_is_corrected_but_never_below_what_is_matched_nor_once_cla
 
 
 @pytest.mark.django_db
-def test_the_rebate_list_exports_to_excel(page_as, finance) -> None:
+def test_the_rebate_list_exports_to_excel(page_as, finance, declaration, vat) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    one, _two = lines(declaration)
+    invoice = vat("00000011", "1000.00")
+    rebates.match_vat(
+        declaration=declaration,
+        by=finance,
+        rows=[{"vat_invoice_id": invoice.pk, "customs_line_id": one.pk, "amount": "1000.00"}],
+    )
+    claim = rebates.create_claim(declaration=declaration, by=finance)
+    rebates.file_claim(claim=claim, by=finance, data={"filed_date": TODAY.isoformat()})
     r = page_as(finance).get("/finance/rebates/?format=xlsx")
     assert r.status_code == 200
-    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    row = next(x for x in rows if declaration.declaration_no in x)
+    assert row.count(130) == 2  # computed and claimed: 1,000.00 matched at 13 %
