@@ -113,15 +113,10 @@ def rebate_list(request: HttpRequest) -> HttpResponse:
     status = g.get("status") or ""
     qs = rebates.claims(status=status, date_from=date_from, date_to=date_to)
     if g.get("format") == "xlsx":
-        claims = list(qs)
-        computed_all = rebates.rebates([c.declaration for c in claims])
-        for c in claims:
-            c.computed = computed_all[c.declaration_id].amount
+        claims = rebates.with_computed(list(qs))
         return xlsx_download(REBATE_COLUMNS, claims, title=_("Tax rebates"), stem="tax-rebates")
     page = paginate(request, qs)
-    computed = rebates.rebates([c.declaration for c in page.object_list])
-    for c in page.object_list:
-        c.computed = computed[c.declaration_id].amount
+    rebates.with_computed(page.object_list)
     return render(
         request,
         "finance/rebate_list.html",
