@@ -32,3 +32,10 @@ def test_the_demo_has_complaints_in_every_status(
     # nothing in the future, and the overdue one is overdue
     assert not Complaint.objects.filter(received_date__gt=TODAY).exists()
     assert Complaint.objects.filter(status="routed", due_date__lt=TODAY).exists()
+    # the replacement settled last week: its replacement order, free of charge, is in contract review
+    (replaced,) = Complaint.objects.exclude(replacement_order=None)
+    replacement = replaced.replacement_order
+    assert (replaced.status, replacement.status, replacement.total_amount) == ("closed", "in_review", 0)
+    assert replacement.customer == replaced.customer
+    assert replacement.order_date <= TODAY < replacement.ex_factory_date
+    assert "1 with a replacement order" in summary

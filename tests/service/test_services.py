@@ -26,7 +26,8 @@ from tests.service.conftest import walk, wd
 
 @contextmanager
 def unchanged(complaint: Complaint | None = None) -> Iterator[None]:
-    """The block must write nothing: the complaint as it was, no audit, no action, line, notification, credit note."""
+    """The block must write nothing: the complaint as it was, no audit, no action, line, notification, credit note,
+    order."""
     counts = lambda: (  # noqa: E731
         ObjectChange.objects.count(),
         ComplaintAction.objects.count(),
@@ -35,6 +36,7 @@ def unchanged(complaint: Complaint | None = None) -> Iterator[None]:
         CreditNote.objects.count(),
         Complaint.objects.count(),
         Attachment.objects.count(),
+        Order.objects.count(),
         list(ComplaintAction.objects.values_list("version", "done_date", "owner_id")),
     )
     before = counts()

@@ -81,6 +81,8 @@ def complaint_dict(c: Complaint) -> dict[str, Any]:
         "credit_note_number": c.credit_note_number,
         "replacement_qty": c.replacement_qty,
         "replacement_value": c.replacement_value,
+        "replacement_order_id": c.replacement_order_id,
+        "replacement_order_number": c.replacement_order.number if c.replacement_order_id else None,
         "discount_pct": c.discount_pct,
         "discount_order_id": c.discount_order_id,
         "settlement_note": c.settlement_note,
@@ -286,8 +288,9 @@ def complaint_verify(request: HttpRequest, complaint_id: int, data: VerifyIn):
 
 @router.post("/complaints/{complaint_id}/close", response=ComplaintDetail)
 def complaint_close(request: HttpRequest, complaint_id: int, data: ComplaintCloseIn | None = None):
-    """verified → closed with the settlement agreed (a credit note is issued in finance; a discount reaches the
-    customer's next order's contract review). A settlement needs service.settle_complaint."""
+    """verified → closed with the settlement agreed (a credit note is issued in finance; a replacement quantity makes
+    the replacement order, a free-of-charge draft of the complained products; a discount reaches the customer's next
+    order's contract review). A settlement needs service.settle_complaint (and a replacement sales.add_order)."""
     data = data or ComplaintCloseIn()
     services.close_complaint(
         complaint=selectors.get_complaint(complaint_id),

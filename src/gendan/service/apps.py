@@ -32,6 +32,21 @@ def complaints_section(request: Any, order: Any) -> dict[str, Any] | None:
     }
 
 
+def replacement_section(request: Any, order: Any) -> dict[str, Any] | None:
+    """A replacement order's page (补货订单) says which complaint it replaces, at the top."""
+    from gendan.service.choices import STATUS_COLORS
+    from gendan.service.selectors import complaint_replaced_by
+
+    complaint = complaint_replaced_by(order.pk)
+    if complaint is None:
+        return None
+    return {
+        "template": "service/partials/_replacement_section.html",
+        "context": {"replaced": complaint, "status_colors": STATUS_COLORS},
+        "order": 4,
+    }
+
+
 def customer_complaints_section(request: Any, customer: Any) -> dict[str, Any] | None:
     """The customer file's complaints: the latest ones and the figures of the last twelve months."""
     from gendan.core import clock
@@ -86,6 +101,12 @@ def _discount_note(order: Any) -> str:
     return discount_note(order)
 
 
+def _replacement_note(order: Any) -> str:
+    from gendan.service.services import replacement_note
+
+    return replacement_note(order)
+
+
 class ServiceConfig(AppConfig):
     """Customer service: complaints (客户投诉), their investigation, corrective actions, answer and settlement."""
 
@@ -116,8 +137,10 @@ class ServiceConfig(AppConfig):
         from gendan.sales.hub import register_review_note, register_section
         from gendan.service import selectors
 
+        register_section(replacement_section)
         register_section(complaints_section)
         register_customer_section(customer_complaints_section)
         register_panel(my_complaints_panel)
+        register_review_note(ReviewTopic.PRICE, _replacement_note)
         register_review_note(ReviewTopic.PRICE, _discount_note)
         selectors.register()

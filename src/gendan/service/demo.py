@@ -1,7 +1,8 @@
 """The demo company's complaints (客户投诉), made through the services on their real dates: a year of closed ones for
-the report and its Pareto (credit notes, replacements, a discount, rejections), and the ones under way today in every
-status — just registered, routed, overdue, under investigation with a late action, answered, not accepted, verified
-waiting for the manager."""
+the report and its Pareto (credit notes, a discount, rejections), one closed last week with a replacement whose
+replacement order (补货订单) is now in contract review, and the ones under way today in every status — just
+registered, routed, overdue, under investigation with a late action, answered, not accepted, verified waiting for
+the manager."""
 
 import datetime as dt
 import random
@@ -15,6 +16,7 @@ from gendan.core import clock
 from gendan.core.calendar import company_calendar
 from gendan.core.models import User
 from gendan.core.money import round_money
+from gendan.sales import services as sales_services
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order
 from gendan.service import services
@@ -146,7 +148,7 @@ def build_demo(*, today: dt.date, rng: random.Random) -> str:
     if not orders:
         return "complaints: no shipped order, none made"
     calendar = company_calendar()
-    made = {"closed": 0, "open": 0, "rejected": 0, "credit_notes": 0}
+    made = {"closed": 0, "open": 0, "rejected": 0, "credit_notes": 0, "replacements": 0}
     responsible_for = {
         "material": buyer,
         "packaging": buyer,
@@ -255,16 +257,42 @@ def build_demo(*, today: dt.date, rng: random.Random) -> str:
             c = services.verify_complaint(complaint=c, by=c.owner, accepted=True, comment="Accepted by e-mail.")
         finish_actions(c, calendar.add(received, 10))
         settlement: dict[str, Any] = {"note": "As agreed with the customer."}
-        if n % 3 == 0:
+        # (the replacements of the past would have left their replacement orders behind: the recent one below has one)
+        if n % 3 in (0, 1):
             settlement["credit_amount"] = round_money(c.claim_amount * Decimal("0.6"), c.currency)
-        elif n % 3 == 1 and c.lines.exists():
-            settlement["replacement_qty"] = c.lines.first().quantity
         elif n == 8:
             settlement["discount_pct"] = Decimal(3)
         with _at(calendar.add(received, 11)), transaction.atomic():
             c = services.close_complaint(complaint=c, by=manager, **settlement)
         made["closed"] += 1
         made["credit_notes"] += bool(c.credit_note_id)
+
+    # settled last week with a replacement: its replacement order is made at closing, and its merchandiser submitted
+    # it for contract review the next day (it is in review today)
+    order = history[-1]
+    received = max(calendar.add(today, -17), order.order_date)
+    case = CASES[3]  # open seams
+    c = register(order, case, received)
+    if c.lines.exists():
+        c, who = route(c, case[3], calendar.add(received, 1))
+        c = investigate(c, case, calendar.add(received, 2), who)
+        c = answer(c, calendar.add(received, 4), who, "Replacement of the bags affected, free of charge.")
+        with _at(calendar.add(received, 8)), transaction.atomic():
+            c = services.verify_complaint(complaint=c, by=c.owner, accepted=True, comment="Accepted by e-mail.")
+        finish_actions(c, calendar.add(received, 10))
+        with _at(calendar.add(received, 11)), transaction.atomic():
+            c = services.close_complaint(
+                complaint=c,
+                by=manager,
+                replacement_qty=c.lines.first().quantity,
+                note="Replacement of the bags affected, shipped with the customer's next order.",
+            )
+        if c.replacement_order_id:
+            replacement = c.replacement_order
+            with _at(calendar.add(received, 12)), transaction.atomic():
+                sales_services.submit_order(order=replacement, by=replacement.merchandiser)
+            made["replacements"] += 1
+        made["closed"] += 1
 
     # the ones under way today, one in each status (and an overdue one)
     recent = orders[-len(OPEN_STEPS) :] if len(orders) >= len(OPEN_STEPS) else orders
@@ -312,6 +340,6 @@ def build_demo(*, today: dt.date, rng: random.Random) -> str:
         finish_actions(c, calendar.add(received, 12))
     credited = made["credit_notes"]
     return (
-        f"complaints: {made['closed']} closed ({credited} with a credit note), {made['rejected']} rejected, "
-        f"{made['open']} under way"
+        f"complaints: {made['closed']} closed ({credited} with a credit note, {made['replacements']} with a "
+        f"replacement order), {made['rejected']} rejected, {made['open']} under way"
     )

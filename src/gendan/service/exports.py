@@ -48,6 +48,13 @@ COMPLAINT_COLUMNS = [
     Column("credit_note_number", "贷项通知单号", "Credit note number", width=16),
     Column("replacement_qty", "补货数量", "Replacement quantity", number_format=QTY),
     Column("replacement_value", "补货价值", "Replacement value", number_format=MONEY),
+    Column(
+        "replacement_order",
+        "补货订单",
+        "Replacement order",
+        lambda c: c.replacement_order.number if c.replacement_order_id else "",
+        width=16,
+    ),
     Column("discount_pct", "折扣 %", "Discount %", number_format="0.00"),
     Column("owner", "跟进人", "Owner", lambda c: c.owner.username, width=12),
 ]

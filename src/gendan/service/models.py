@@ -124,6 +124,16 @@ class Complaint(VersionedModel):
     credit_note_number = models.CharField(_("credit note number"), max_length=40, blank=True)
     replacement_qty = qty_field(_("replacement quantity"), default=0)
     replacement_value = money_field(_("replacement value"), default=0)
+    # the replacement order (补货订单) made when the complaint was closed with a replacement quantity: a free-of-charge
+    # draft order of the complained products, followed like any order (its page says which complaint it replaces)
+    replacement_order = models.OneToOneField(
+        Order,
+        verbose_name=_("replacement order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_complaint",
+    )
     discount_pct = models.DecimalField(_("discount on the next order (%)"), max_digits=5, decimal_places=2, default=0)
     discount_order = models.ForeignKey(
         Order,

@@ -129,6 +129,10 @@ class ComplaintOut(BaseModel):
     credit_note_number: str
     replacement_qty: Decimal
     replacement_value: Decimal
+    replacement_order_id: int | None = Field(
+        description="the replacement order (补货订单) made when it was closed with a replacement quantity"
+    )
+    replacement_order_number: str | None
     discount_pct: Decimal
     discount_order_id: int | None
     settlement_note: str
@@ -187,8 +191,12 @@ class ComplaintCloseIn(BaseModel):
     credit_amount: Decimal = Field(
         Decimal(0), description="a credit note issued in finance, in the complaint's currency"
     )
-    replacement_qty: Decimal = Decimal(0)
-    replacement_value: Decimal | None = Field(None, description="default: the quantity at the order's price")
+    replacement_qty: Decimal = Field(
+        Decimal(0),
+        description="more than 0 makes the replacement order: a free-of-charge draft of the complained products, the "
+        "quantity shared between them in proportion to the quantities affected",
+    )
+    replacement_value: Decimal | None = Field(None, description="default: the quantity at the order's prices")
     discount_pct: Decimal = Field(
         Decimal(0), description="% off the customer's next order (its contract review says so)"
     )

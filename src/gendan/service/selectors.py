@@ -61,7 +61,7 @@ def complaint_list(
     past due, or an action is. `responsible`/`owner` by id or username."""
     today = clock.today()
     qs = Complaint.objects.select_related(
-        "customer", "order", "shipment", "owner", "responsible", "department", "root_cause"
+        "customer", "order", "shipment", "owner", "responsible", "department", "root_cause", "replacement_order"
     ).annotate(has_late_action=Exists(_late_actions(today)))
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
@@ -128,6 +128,7 @@ def get_complaint(pk: int) -> Complaint:
             "department",
             "root_cause",
             "discount_order",
+            "replacement_order",
         )
         .annotate(has_late_action=Exists(_late_actions(clock.today())))
         .filter(pk=pk)
@@ -191,6 +192,11 @@ def order_complaints(order_id: int) -> list[Complaint]:
         .annotate(has_late_action=Exists(_late_actions(clock.today())))
         .order_by("-received_date", "-id")
     )
+
+
+def complaint_replaced_by(order_id: int) -> Complaint | None:
+    """The complaint a replacement order (补货订单) was made for, if it is one."""
+    return Complaint.objects.filter(replacement_order_id=order_id).first()
 
 
 def customer_summary(customer_id: int, *, rows: int = 10) -> dict[str, Any]:

@@ -11,14 +11,16 @@ closed, or is rejected with a reason from registered, routed or investigating:
 - answered: the 8D-style answer (problem, cause, containment, corrective actions, settlement offered) as a PDF in
   English or Chinese, sent by e-mail from the page.
 - verified by the customer (accepted), or not accepted: back to investigating.
-- closed with the agreed settlement: a credit note (issued in finance), a replacement quantity (and its value), a
-  discount on the customer's next order (shown in that order's contract review), or none.
+- closed with the agreed settlement: a credit note (issued in finance), a replacement quantity (and its value: the
+  replacement order, a free-of-charge draft order of the complained products, is made through the order service and
+  followed like any order), a discount on the customer's next order (shown in that order's contract review), or none.
 
 Every command runs in one transaction, locks the row it changes, checks the optimistic `version` when given, checks
 the permission and the allowed transition, and records the audit trail; a refused command writes nothing.
 """
 
-from decimal import Decimal
+import datetime as dt
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -63,6 +65,9 @@ PREFIX = "CP"
 # Working days the responsible person has to answer, from the day it is routed, by severity (GENDAN_COMPLAINT_
 # ANSWER_DAYS overrides any of them: {"critical": 1, ...}).
 ANSWER_DAYS = {Severity.CRITICAL: 2, Severity.MAJOR: 5, Severity.MINOR: 10}
+# Days from closing to a replacement order's ex-factory date when there is no complained order to take the lead time
+# from (GENDAN_REPLACEMENT_LEAD_DAYS overrides it).
+REPLACEMENT_LEAD_DAYS = 30
 
 COMPLAINT_FIELDS = [
     "customer",
@@ -1018,14 +1023,149 @@ def verify_complaint(
     return locked
 
 
-def _replacement_value(locked: Complaint, qty: Decimal) -> Decimal | None:
-    """The replacement's value at the order's price of the complained product (None when it cannot be known)."""
-    if locked.order_id is None or locked.order.currency != locked.currency:
+# ---- the replacement order (补货订单) ---------------------------------------------------------------------------
+
+
+def replacement_lead_days() -> int:
+    """Days from closing to the replacement order's ex-factory date when the complaint has no order to copy the lead
+    time from (GENDAN_REPLACEMENT_LEAD_DAYS)."""
+    return int(getattr(settings, "GENDAN_REPLACEMENT_LEAD_DAYS", REPLACEMENT_LEAD_DAYS))
+
+
+def spread_replacement(qty: Decimal, quantities: list[Decimal]) -> list[Decimal]:
+    """The replacement quantity shared between the complained products (`quantities`: each one's quantity affected).
+
+    One product takes all of it. Several share it in proportion to their quantities affected (so replacing all that
+    was affected gives each its own quantity back), in whole units when every quantity is whole, else to 0.001; the
+    units left by the rounding go to the largest remainders (the first product on a tie), so the parts always add up
+    to `qty`."""
+    if not quantities:
+        return []
+    if len(quantities) == 1:
+        return [qty]
+    total = sum(quantities, Decimal(0))
+    whole = all(q == q.to_integral_value() for q in (qty, *quantities))
+    step = Decimal(1) if whole else Decimal("0.001")
+    units = int((qty / step).to_integral_value(rounding=ROUND_FLOOR))
+    exact = [Decimal(units) * q / total for q in quantities]
+    floors = [int(e.to_integral_value(rounding=ROUND_FLOOR)) for e in exact]
+    left = units - sum(floors)
+    order = sorted(range(len(quantities)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [(Decimal(n) * step).quantize(step) for n in floors]
+
+
+def _replacement_rows(locked: Complaint, qty: Decimal) -> list[dict[str, Any]] | None:
+    """The replacement order's lines: the complaint's products (or the order's only product when the complaint names
+    none) with their share of `qty`; None when there is no product to replace."""
+    lines = list(locked.lines.select_related("product", "order_line").order_by("position"))
+    if lines:
+        sources = [(ln.product, ln.order_line, ln.quantity) for ln in lines]
+    elif locked.order_id is not None:
+        order_lines = list(locked.order.lines.select_related("product")[:2])
+        if len(order_lines) != 1:
+            return None
+        sources = [(order_lines[0].product, order_lines[0], order_lines[0].quantity)]
+    else:
         return None
-    line = locked.lines.select_related("order_line").filter(order_line__isnull=False).order_by("position").first()
-    if line is None:
+    parts = spread_replacement(qty, [quantity for _p, _ol, quantity in sources])
+    return [
+        {"product": product, "order_line": order_line, "quantity": part}
+        for (product, order_line, _q), part in zip(sources, parts, strict=True)
+        if part > 0
+    ]
+
+
+def _replacement_value(locked: Complaint, rows: list[dict[str, Any]]) -> Decimal | None:
+    """The replacement's value at the order's prices of the complained products (None when it cannot be known)."""
+    if locked.order_id is None or locked.order.currency != locked.currency or not rows:
         return None
-    return round_money(qty * line.order_line.unit_price, locked.currency)
+    if any(row["order_line"] is None for row in rows):
+        return None
+    return round_money(
+        sum((row["quantity"] * row["order_line"].unit_price for row in rows), Decimal(0)), locked.currency
+    )
+
+
+def _replacement_merchandiser(locked: Complaint) -> User | None:
+    """Who follows the replacement order: the complaint's owner, else the complained order's merchandiser (one who
+    may edit orders); None lets the order service choose."""
+    for user in (locked.owner, locked.order.merchandiser if locked.order_id else None):
+        if user is not None and user.is_active and user.has_perm("sales.change_order"):
+            return user
+    return None
+
+
+def _make_replacement_order(locked: Complaint, rows: list[dict[str, Any]], *, by: User) -> Order:
+    """The replacement order, made through the order service as a user's new order would be: a draft for the
+    complaint's customer, one line per product at unit price 0 (free of charge) in the complaint's currency, the
+    complained order's terms, ship-to and requirements, its lead time from today, high priority, the customer's
+    complaint reference as PO, and "Replacement for complaint CP-…" in the remarks. Its errors become the
+    complaint's (nothing is written)."""
+    from gendan.sales.choices import Priority
+    from gendan.sales.services import create_order
+
+    if not by.has_perm("sales.add_order"):
+        raise PermissionDenied(
+            _("Closing with a replacement makes a replacement order: your role lacks the permission %(perm)s.")
+            % {"perm": "sales.add_order"}
+        )
+    source = locked.order
+    today = clock.today()
+    lead = (source.ex_factory_date - source.order_date).days if source is not None else 0
+    fields: dict[str, Any] = {
+        "currency": locked.currency,
+        "ex_factory_date": today + dt.timedelta(days=lead if lead > 0 else replacement_lead_days()),
+        "customer_po": locked.customer_reference[:60],
+        "priority": Priority.HIGH,
+        "remarks": _("Replacement for complaint %(number)s: %(title)s")
+        % {"number": locked.number, "title": locked.title},
+    }
+    if source is not None:
+        fields.update(
+            incoterm=source.incoterm,
+            incoterm_place=source.incoterm_place,
+            payment_terms=source.payment_terms,
+            ship_to=source.ship_to,
+            quality_requirements=source.quality_requirements,
+            packaging_requirements=source.packaging_requirements,
+        )
+    merchandiser = _replacement_merchandiser(locked)
+    if merchandiser is not None:
+        fields["merchandiser"] = merchandiser
+    lines = [
+        {
+            "product": row["product"],
+            "quantity": row["quantity"],
+            "unit_price": Decimal(0),
+            "packaging_note": row["order_line"].packaging_note if row["order_line"] is not None else "",
+        }
+        for row in rows
+    ]
+    try:
+        order = create_order(by=by, customer=locked.customer, lines=lines, **fields)
+    except ValidationError as exc:
+        problems = "; ".join(dict.fromkeys(m for messages in exc.errors.values() for m in messages))
+        raise ValidationError(
+            {"replacement_qty": _("The replacement order cannot be made: %(problems)s") % {"problems": problems}}
+        ) from exc
+    if order.merchandiser_id != by.pk:
+        from gendan.core.notifications import notify_in_their_language
+        from gendan.sales.services import order_url
+
+        number, complaint_number = order.number, locked.number
+        notify_in_their_language(
+            recipients=[order.merchandiser],
+            title=lambda: (
+                _("Replacement order %(order)s for complaint %(number)s is yours to follow")
+                % {"order": number, "number": complaint_number}
+            ),
+            body=lambda: _("A draft, free of charge: check its lines and date, then submit it for review."),
+            url=order_url(order),
+            actor=by,
+        )
+    return order
 
 
 @transaction.atomic
@@ -1041,9 +1181,13 @@ def close_complaint(
     version: int | None = None,
 ) -> Complaint:
     """Close a verified complaint with the agreed settlement: a credit note amount (issued in finance now, in the
-    complaint's currency), a replacement quantity and its value (default: at the order's price), a discount % on the
+    complaint's currency), a replacement quantity and its value (default: at the order's prices), a discount % on the
     customer's next order (it appears in that order's contract review), or none. Every action must be done. A
-    settlement is agreed by a manager (`service.settle_complaint`); closing without one is anyone's who works on it."""
+    settlement is agreed by a manager (`service.settle_complaint`); closing without one is anyone's who works on it.
+
+    A replacement makes the replacement order (补货订单) through the order service: a free-of-charge draft of the
+    complained products, the quantity shared between them by `spread_replacement`, linked both ways. If the order
+    (or the credit note) cannot be made, the complaint stays open and nothing is written."""
     _ensure(by, "service.change_complaint", _("You may not close complaints."))
     locked = _lock(complaint)
     check_version(locked, version)
@@ -1066,13 +1210,20 @@ def close_complaint(
         positive=False,
         max_digits=14,
     )
+    rows: list[dict[str, Any]] = []
+    if qty:
+        rows = _replacement_rows(locked, qty) or []
+        if not rows:
+            errors["replacement_qty"] = _(
+                "%(number)s names no product: the replacement order needs the products to replace."
+            ) % {"number": locked.number}
     value: Decimal | None = Decimal(0)
     if replacement_value not in (None, ""):
         value = _decimal(
             replacement_value, "replacement_value", errors, decimals=places(currency), positive=False, max_digits=16
         )
     elif qty:
-        value = _replacement_value(locked, qty)
+        value = _replacement_value(locked, rows)
         if value is None:
             errors["replacement_value"] = _("Give the replacement's value in %(currency)s.") % {"currency": currency}
     discount = _decimal(
@@ -1109,6 +1260,8 @@ def close_complaint(
         "discount_pct": discount,
         "settlement_note": _text(note, 5000),
     }
+    if qty and locked.replacement_order_id is None:  # made once: a closed complaint cannot be closed again
+        fields["replacement_order"] = _make_replacement_order(locked, rows, by=by)
     if credit:
         from gendan.finance.credit_notes import issue_credit_note
 
@@ -1149,7 +1302,10 @@ def reject_complaint(*, complaint: Complaint, by: User, reason: str, version: in
 def discount_note(order: Any) -> str:
     """The price item's note in an order's contract review: the discounts complaints of its customer agreed on "the
     next order". The first order submitted for review after the agreement takes it (it is recorded on the
-    complaint, so a second review round of the same order shows it again and later orders do not)."""
+    complaint, so a second review round of the same order shows it again and later orders do not). A replacement
+    order is not "the next order": it takes no discount."""
+    if Complaint.objects.filter(replacement_order_id=order.pk).exists():
+        return ""
     pending = list(
         Complaint.objects.filter(customer_id=order.customer_id, status=ComplaintStatus.CLOSED, discount_pct__gt=0)
         .exclude(order_id=order.pk)
@@ -1172,6 +1328,14 @@ def discount_note(order: Any) -> str:
             % {"number": c.number, "pct": f"{c.discount_pct.normalize():f}"}
         )
     return "\n".join(lines)
+
+
+def replacement_note(order: Any) -> str:
+    """The price item's note in a replacement order's contract review: why its lines are free of charge."""
+    number = Complaint.objects.filter(replacement_order_id=order.pk).values_list("number", flat=True).first()
+    if number is None:
+        return ""
+    return _("Replacement for complaint %(number)s: free of charge, agreed in its settlement.") % {"number": number}
 
 
 # ---- the root-cause categories -------------------------------------------------------------------------------------

@@ -478,11 +478,16 @@ def complaint_step(request: HttpRequest, complaint_id: int, step: str) -> HttpRe
                 note=post.get("note", ""),
                 version=version,
             )
-            done = (
-                _("%(number)s is closed; credit note %(note)s is issued.")
-                if complaint.credit_note_number
-                else _("%(number)s is closed.")
-            )
+            if complaint.replacement_order_id and complaint.credit_note_number:
+                done = _(
+                    "%(number)s is closed; credit note %(note)s is issued and replacement order %(order)s is created."
+                )
+            elif complaint.replacement_order_id:
+                done = _("%(number)s is closed; replacement order %(order)s is created.")
+            elif complaint.credit_note_number:
+                done = _("%(number)s is closed; credit note %(note)s is issued.")
+            else:
+                done = _("%(number)s is closed.")
             anchor = "settlement"
         elif step == "reject":
             services.reject_complaint(complaint=complaint, by=by, reason=post.get("reason", ""), version=version)
@@ -492,8 +497,15 @@ def complaint_step(request: HttpRequest, complaint_id: int, step: str) -> HttpRe
     except GendanError as exc:
         messages.error(request, error_text(exc))
     else:
+        replacement = complaint.replacement_order.number if complaint.replacement_order_id else ""
         messages.success(
-            request, done % {"number": complaint.number, "note": getattr(complaint, "credit_note_number", "")}
+            request,
+            done
+            % {
+                "number": complaint.number,
+                "note": getattr(complaint, "credit_note_number", ""),
+                "order": replacement,
+            },
         )
     url = reverse("service:detail", args=[complaint.pk])
     return redirect(f"{url}#{anchor}" if anchor else url)
