@@ -11,7 +11,7 @@ from gendan.followup.choices import Channel, MilestoneStatus, Party
 from gendan.partners.models import Customer
 from gendan.sales.models import Order
 
-__all__ = ["FollowUp", "Milestone", "TaTemplate", "TemplateMilestone", "bilingual"]
+__all__ = ["FollowUp", "Milestone", "RiskFlag", "TaTemplate", "TemplateMilestone", "bilingual"]
 
 
 def bilingual(zh: str, en: str) -> str:
@@ -177,3 +177,41 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.get_party_display()} {self.created_at:%Y-%m-%d}"
+
+
+class RiskFlag(models.Model):
+    """One stretch of days an order was flagged (预警): from the day a forecast first put its ex-factory date after
+    the committed one (or the committed date passed unshipped) to the day it no longer did.
+
+    Kept per forecasting method: `plan` is the deterministic forward pass (the order's `risk`), `learned` the forecast
+    that expects each remaining step to run as late as its source has run (on-time probability below the threshold).
+    The foresight report reads these stretches: how many working days before its committed date a late order was
+    first flagged, and how long orders that shipped on time stayed flagged (false alarms)."""
+
+    class Method(models.TextChoices):
+        PLAN = "plan", _("Plan (deterministic)")
+        LEARNED = "learned", _("Learned delays")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="risk_flags")
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.PLAN)
+    flagged_on = models.DateField(_("flagged on"))
+    cleared_on = models.DateField(_("cleared on"), null=True, blank=True)
+    driver = models.CharField(_("driving milestone"), max_length=10, blank=True)
+    forecast_ex_factory_date = models.DateField(_("forecast ex-factory date"), null=True, blank=True)
+    committed_date = models.DateField(_("committed ex-factory date"))
+
+    class Meta:
+        ordering = ["order", "method", "flagged_on"]
+        verbose_name = _("risk flag")
+        verbose_name_plural = _("risk flags")
+        indexes = [models.Index(fields=["method", "flagged_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "method"],
+                condition=models.Q(cleared_on__isnull=True),
+                name="risk_flag_one_open_per_order_and_method",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.method} · {self.flagged_on}"

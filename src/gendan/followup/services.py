@@ -6,7 +6,7 @@ many orders at once with a few statements per thousand orders (the nightly run).
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ from gendan.followup.choices import (
     Party,
     Risk,
 )
-from gendan.followup.models import FollowUp, Milestone, TaTemplate, TemplateMilestone
+from gendan.followup.models import FollowUp, Milestone, RiskFlag, TaTemplate, TemplateMilestone
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order
 
@@ -156,16 +156,66 @@ def _rows_of(order_id: int) -> list[Row]:
     return [Row(**values) for values in Milestone.objects.filter(order_id=order_id).values(*ROW_FIELDS)]
 
 
+FLAGGED_RISKS = (Risk.AT_RISK, Risk.LATE)
+
+
+def record_flags(
+    *, method: str, day: dt.date, outcomes: Mapping[int, tuple[bool, str, dt.date | None, dt.date]]
+) -> None:
+    """Open or close the orders' risk flags of `method` on `day`.
+
+    `outcomes` maps an order's id to (flagged now, driving milestone, forecast ex-factory date, committed date); an
+    order flagged now without an open flag gets one from `day`, an open flag of an order no longer flagged is cleared
+    on `day`. Pass the orders whose flagged state may have changed (passing others is harmless)."""
+    if not outcomes:
+        return
+    open_flags = dict(
+        RiskFlag.objects.filter(order_id__in=list(outcomes), method=method, cleared_on__isnull=True).values_list(
+            "order_id", "id"
+        )
+    )
+    cleared = [flag_id for order_id, flag_id in open_flags.items() if not outcomes[order_id][0]]
+    if cleared:
+        RiskFlag.objects.filter(pk__in=cleared).update(cleared_on=day)
+    RiskFlag.objects.bulk_create(
+        [
+            RiskFlag(
+                order_id=order_id,
+                method=method,
+                flagged_on=day,
+                driver=driver,
+                forecast_ex_factory_date=forecast,
+                committed_date=committed,
+            )
+            for order_id, (flagged, driver, forecast, committed) in outcomes.items()
+            if flagged and order_id not in open_flags
+        ]
+    )
+
+
 def reforecast(order: Order, *, calendar: WorkingCalendar | None = None) -> Outcome:
-    """Re-forecast one order's plan and store its forecast, risk, slack and driving milestone."""
+    """Re-forecast one order's plan and store its forecast, risk, slack and driving milestone (and open or close its
+    risk flag when the risk crosses the line)."""
     rows = _rows_of(order.pk)
     if not rows:
         return Outcome(None, "", None, "", [], [])
-    status, committed = Order.objects.filter(pk=order.pk).values_list("status", "ex_factory_date").get()
-    outcome = compute(
-        rows, status=status, committed=committed, today=clock.today(), calendar=calendar or company_calendar()
-    )
+    status, committed, before = Order.objects.filter(pk=order.pk).values_list("status", "ex_factory_date", "risk").get()
+    today = clock.today()
+    outcome = compute(rows, status=status, committed=committed, today=today, calendar=calendar or company_calendar())
     _save_outcome(order.pk, outcome)
+    if (before in FLAGGED_RISKS) != (outcome.risk in FLAGGED_RISKS):
+        record_flags(
+            method=RiskFlag.Method.PLAN,
+            day=today,
+            outcomes={
+                order.pk: (
+                    outcome.risk in FLAGGED_RISKS,
+                    outcome.driving_milestone,
+                    outcome.forecast_ex_factory_date,
+                    committed,
+                )
+            },
+        )
     for name in ("forecast_ex_factory_date", "risk", "slack_days", "driving_milestone"):
         setattr(order, name, getattr(outcome, name))
     return outcome
@@ -213,6 +263,7 @@ def reforecast_orders(
             for values in Milestone.objects.filter(order_id__in=chunk).order_by().values("order_id", *ROW_FIELDS):
                 grouped.setdefault(values.pop("order_id"), []).append(Row(**values))
             milestone_updates, order_updates = [], []
+            flags: dict[int, tuple[bool, str, dt.date | None, dt.date]] = {}
             for order_id, rows in grouped.items():
                 status, committed, *before = orders[order_id]
                 outcome = compute(rows, status=status, committed=committed, today=today, calendar=calendar)
@@ -221,6 +272,9 @@ def reforecast_orders(
                 if after != before:
                     order_updates.append((*after, order_id))
                     totals["risk_changed"] += after[1] != before[1]
+                    flagged = outcome.risk in FLAGGED_RISKS
+                    if flagged != (before[1] in FLAGGED_RISKS):
+                        flags[order_id] = (flagged, outcome.driving_milestone, after[0], committed)
             with connection.cursor() as cursor:
                 if milestone_updates:
                     cursor.executemany(
@@ -233,6 +287,7 @@ def reforecast_orders(
                         "driving_milestone = %s WHERE id = %s",
                         order_updates,
                     )
+            record_flags(method=RiskFlag.Method.PLAN, day=today, outcomes=flags)
         totals["orders"] += len(grouped)
         totals["milestones_changed"] += len(milestone_updates)
         if progress is not None:
