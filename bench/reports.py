@@ -49,7 +49,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
 
     from gendan.catalog.models import Material, Product, WorkCentre
     from gendan.core import clock
-    from gendan.core.models import User
+    from gendan.core.models import ExchangeRate, User
     from gendan.core.money import round_money
     from gendan.finance.models import Allocation, Invoice, Receipt
     from gendan.followup.models import Milestone
@@ -57,7 +57,6 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     from gendan.partners.models import Customer, Supplier
     from gendan.production.models import ProductionNotice, SubcontractOrder
     from gendan.reports.fx import months_between
-    from gendan.reports.models import ExchangeRate
     from gendan.sales.models import Order, OrderLine
     from gendan.shipping.models import Shipment, ShipmentLine
 

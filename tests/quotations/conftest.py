@@ -1,6 +1,7 @@
 """Fixtures of the quotations tests: English messages, a customer in USD with a contact, a product with a BOM (a
 fabric last bought on a purchase order, a button priced on the material) and a routing (cutting and sewing at rated
-work centres), a product with neither, the USD quoting rate, a salesperson."""
+work centres), a product with neither, the USD rate (7, stored for January in core's monthly table, so every later day
+of the tests takes it), a salesperson."""
 
 import datetime as dt
 from collections.abc import Callable, Iterator
@@ -13,13 +14,13 @@ from django.utils import translation
 
 from gendan.catalog.models import Material, Product, RoutingStep, WorkCentre
 from gendan.core.choices import Role
-from gendan.core.models import User
+from gendan.core.models import ExchangeRate, User
 from gendan.inventory.models import Warehouse
 from gendan.partners.models import Contact, Customer
 from gendan.procurement.choices import PoStatus
 from gendan.procurement.models import PurchaseOrder, PurchaseOrderLine
 from gendan.quotations import services
-from gendan.quotations.models import ExchangeRate, ProcessingRate, Quotation
+from gendan.quotations.models import ProcessingRate, Quotation
 from tests.factories import (
     BomLineFactory,
     ContactFactory,
@@ -106,7 +107,7 @@ def world(db: None, manager: User) -> World:
     )
     ProcessingRate.objects.create(work_centre=cut, hourly_rate=Decimal(60))
     ProcessingRate.objects.create(work_centre=sew, hourly_rate=Decimal(48))
-    ExchangeRate.objects.create(currency="USD", rate=Decimal("7"))
+    ExchangeRate.objects.create(currency="USD", month=dt.date(2026, 1, 1), rate=Decimal("7"))
     make_po(fabric, "8.00", day=dt.date(2026, 9, 1), buyer=manager)
     make_po(fabric, "10.00", day=dt.date(2026, 10, 15), buyer=manager)  # the latest: this price
     plain = ProductFactory(code="GIFT-01", name="礼盒", name_en="Gift box")

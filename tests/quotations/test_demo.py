@@ -5,8 +5,9 @@ import random
 import pytest
 
 from gendan.core.choices import Role
+from gendan.core.models import ExchangeRate
 from gendan.quotations.demo import build_demo
-from gendan.quotations.models import ExchangeRate, ProcessingRate, Quotation
+from gendan.quotations.models import ProcessingRate, Quotation
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.core import mail
 from gendan.core import clock
 from gendan.core.choices import Role
 from gendan.core.exceptions import PermissionDenied, StaleVersion, TransitionNotAllowed, ValidationError
-from gendan.core.models import ObjectChange
+from gendan.core.models import ExchangeRate, ObjectChange
 from gendan.quotations import selectors, services
 from gendan.quotations.models import ProcessingRate, Quotation, QuotationLine, QuotationMaterial
 from gendan.sales.models import Order
@@ -420,6 +420,42 @@ def test_rates_are_kept_by_managers_only(world, manager, sales):
         services.save_exchange_rates(by=manager, rates={"EUR": "-1"})
     assert services.save_exchange_rates(by=manager, rates={"EUR": "7.75", "USD": "7.1"}) == 2
     assert selectors.exchange_rates()["EUR"] == Decimal("7.75")
+    with pytest.raises(PermissionDenied):
+        services.save_exchange_rates(by=sales, rates={"EUR": "7.8"})
+
+
+def test_the_exchange_rates_are_this_months_rows_of_cores_monthly_table(world, manager):
+    """USD has only January's 7 (the fixture): the page's figures are this month's rows in core's table."""
+    november = dt.date(2026, 11, 1)
+    assert selectors.exchange_rates() == {"CNY": Decimal(1), "USD": Decimal("7.000000")}
+    # the earlier month's rate shown and saved unchanged, a blank where there is no rate: nothing stored
+    assert services.save_exchange_rates(by=manager, rates={"USD": "7", "EUR": ""}) == 0
+    assert list(ExchangeRate.objects.values_list("currency", "month")) == [("USD", dt.date(2026, 1, 1))]
+    # a different figure becomes this month's row; January's stays for the months it covers
+    assert services.save_exchange_rates(by=manager, rates={"USD": "7.1", "EUR": "7.75"}) == 2
+    rows = ExchangeRate.objects.filter(month=november).order_by("currency")
+    assert [(r.currency, r.rate, r.updated_by) for r in rows] == [
+        ("EUR", Decimal("7.750000"), manager),
+        ("USD", Decimal("7.100000"), manager),
+    ]
+    assert ExchangeRate.objects.get(currency="USD", month=dt.date(2026, 1, 1)).rate == Decimal("7")
+    # saved again: this month's row changes (a new version); a blank removes it and January's applies again
+    assert services.save_exchange_rates(by=manager, rates={"USD": "7.2"}) == 1
+    assert ExchangeRate.objects.get(currency="USD", month=november).version == 2
+    assert services.save_exchange_rates(by=manager, rates={"USD": ""}) == 1
+    assert selectors.exchange_rates()["USD"] == Decimal("7")
+    assert not ExchangeRate.objects.filter(currency="USD", month=november).exists()
+    # every write is audited on core's rows
+    actions = ObjectChange.objects.filter(content_type__app_label="core", content_type__model="exchangerate")
+    assert sorted(actions.values_list("action", flat=True)) == ["create", "create", "delete", "update"]
+
+
+def test_a_bad_exchange_rate_changes_nothing(world, manager):
+    before = list(ExchangeRate.objects.values_list("currency", "month", "rate", "version"))
+    with pytest.raises(ValidationError) as caught:
+        services.save_exchange_rates(by=manager, rates={"USD": "7.3", "EUR": "1.1234567", "XXX": "1"})
+    assert set(caught.value.errors) == {"rate-EUR", "rate-XXX"}
+    assert list(ExchangeRate.objects.values_list("currency", "month", "rate", "version")) == before
 
 
 def test_refresh_takes_todays_prices_and_rates(world, quote, sales, manager):

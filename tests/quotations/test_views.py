@@ -2,6 +2,7 @@
 through htmx (no arithmetic in the browser), the status buttons, the PDF, the rates page, the report, the customer
 file's and the order page's sections, the dashboard panel; permissions."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from gendan.core.choices import Role
+from gendan.core.models import ExchangeRate
 from gendan.quotations import services
 from gendan.quotations.models import ProcessingRate, Quotation
 from tests.quotations.conftest import sent
@@ -225,6 +227,20 @@ def test_the_rates_page(world, manager, sales, page_as):
     )
     assert r.status_code == 302
     assert ProcessingRate.objects.get(work_centre=world.cut).hourly_rate == 65
+    # USD 7.1 is this month's row of core's monthly table; the page says so and links to every month's rates
+    assert ExchangeRate.objects.get(currency="USD", month=dt.date(2026, 11, 1)).rate == Decimal("7.1")
+    html = client.get("/quotations/rates/").content.decode()
+    assert 'data-testid="shared-rates-note"' in html
+    assert 'href="/reports/exchange-rates/"' in html
+    assert 'name="rate-USD" value="7.1"' in html
+    assert 'data-testid="rate-month-USD">2026-11<' in html
+
+
+def test_the_rates_page_shows_an_earlier_months_rate_read_only_to_sales(world, sales, page_as):
+    html = page_as(sales).get("/quotations/rates/").content.decode()
+    assert 'name="rate-USD"' not in html  # sales read the rates, managers and finance keep them
+    assert 'data-testid="rate-month-USD">2026-01<' in html  # January's 7 still applies
+    assert 'href="/reports/exchange-rates/"' in html
 
 
 def test_the_report_page_and_its_excel(world, quote, sales, page_as):

@@ -45,12 +45,11 @@ from django.utils import timezone, translation
 
 from gendan.catalog.models import Product, WorkCentre
 from gendan.core.choices import Role
-from gendan.core.models import User
+from gendan.core.models import ExchangeRate, User
 from gendan.finance.models import Allocation, CreditNote, Invoice, Receipt
 from gendan.followup.models import Milestone
 from gendan.inventory.models import Warehouse
 from gendan.partners.models import Customer
-from gendan.reports.models import ExchangeRate
 from gendan.sales.models import Order, OrderLine
 from gendan.shipping.models import Shipment, ShipmentLine, ShippingProfile
 from tests.factories import CustomerFactory, MaterialFactory, ProductFactory, SupplierFactory

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from gendan.core.choices import Role
-from gendan.reports.models import ExchangeRate
+from gendan.core.models import ExchangeRate
 from tests.reports.conftest import World
 
 Q = {"from": "2026-09-01", "to": "2026-11-24"}

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from gendan.catalog.models import BomLine
 from gendan.core.exceptions import ValidationError
+from gendan.core.models import ExchangeRate
 from gendan.inventory.models import Location, Stock, StockMovement, Warehouse
-from gendan.reports.models import ExchangeRate
 from gendan.reports.selectors import InventoryFilters, inventory_report
 from tests.factories import MaterialFactory, ProductFactory
 from tests.reports.conftest import day

@@ -1,66 +1,19 @@
-"""Exchange rates: the services (every refusal writes nothing), the rule for a month without a rate, conversion."""
+"""The reports' exchange rates: the rule for a month without a rate (core's monthly table, then the receipts),
+conversion, the demo's monthly rates. The table's reads and writes are tested in tests/core/test_fx.py."""
 
 import random
 from decimal import Decimal as D
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gendan.core.choices import Role
-from gendan.core.exceptions import PermissionDenied, StaleVersion, ValidationError
-from gendan.core.models import ObjectChange
+from gendan.core.models import ExchangeRate, ObjectChange
 from gendan.finance.models import Receipt
-from gendan.reports import services
 from gendan.reports.demo import build_demo
 from gendan.reports.fx import Rates, months_between
-from gendan.reports.models import ExchangeRate
 from tests.factories import CustomerFactory
 from tests.reports.conftest import day
-
-
-@pytest.fixture
-def keeper(make_user):  # noqa: ANN001, ANN201
-    return make_user(Role.FINANCE, username="fin")
-
-
-def test_create_update_delete_are_audited(keeper) -> None:  # noqa: ANN001
-    rate = services.create_rate(
-        by=keeper, data={"currency": "usd", "month": "2026-11-17", "rate": "7.1", "note": " x "}
-    )
-    assert (rate.currency, rate.month, rate.rate, rate.note, rate.updated_by) == (
-        "USD", day(11, 1), D("7.100000"), "x", keeper
-    )  # fmt: skip
-    rate = services.update_rate(rate=rate, by=keeper, data={"rate": "7.2"}, version=1)
-    assert rate.version == 2
-    assert rate.rate == D("7.200000")
-    services.update_rate(rate=rate, by=keeper, data={"rate": "7.2"}, version=2)  # nothing changed: no new version
-    rate.refresh_from_db()
-    assert rate.version == 2
-    services.delete_rate(rate=rate, by=keeper, version=2)
-    actions = list(ObjectChange.objects.order_by("id").values_list("action", flat=True))
-    assert actions == ["create", "update", "delete"]
-    assert not ExchangeRate.objects.exists()
-
-
-def test_refusals_write_nothing(keeper, make_user) -> None:  # noqa: ANN001
-    rate = services.create_rate(by=keeper, data={"currency": "EUR", "month": "2026-10", "rate": "7.8"})
-    before = (ExchangeRate.objects.count(), ObjectChange.objects.count())
-    with pytest.raises(StaleVersion):
-        services.update_rate(rate=rate, by=keeper, data={"rate": "9"}, version=7)
-    with pytest.raises(ValidationError) as caught:
-        services.update_rate(rate=rate, by=keeper, data={"rate": "-1", "currency": "CNY"}, version=1)
-    assert set(caught.value.errors) == {"rate", "currency"}
-    with pytest.raises(PermissionDenied):
-        services.create_rate(by=make_user(Role.MERCHANDISER), data={"currency": "GBP", "month": "2026-10", "rate": "9"})
-    with pytest.raises(PermissionDenied):
-        services.delete_rate(rate=rate, by=make_user(Role.SALES))
-    with pytest.raises(ValidationError) as caught:
-        services.create_rate(by=keeper, data={"currency": "EUR", "month": "2026-10-05", "rate": "7.9"})
-    assert "already" in caught.value.errors["month"][0]
-    assert (ExchangeRate.objects.count(), ObjectChange.objects.count()) == before
-    rate.refresh_from_db()
-    assert (rate.rate, rate.version) == (D("7.800000"), 1)
 
 
 def test_the_rule_for_a_month_without_a_rate(db: None) -> None:
@@ -123,3 +76,19 @@ def test_the_demo_stores_monthly_rates_through_the_services(make_user) -> None: 
     assert ObjectChange.objects.filter(action="create").count() >= 6
     assert build_demo(today=day(11, 24), rng=random.Random(3)).startswith("exchange rates: 0 monthly rates")
     assert ExchangeRate.objects.count() == 6
+
+
+def test_the_demo_keeps_a_month_the_quotations_demo_stored(make_user) -> None:  # noqa: ANN001
+    """The quotations' demo stores its rates as the rates of its first month: one row per currency and month."""
+    from gendan.core import fx
+    from tests.factories import ProductFactory
+    from tests.reports.conftest import make_order
+
+    keeper = make_user(Role.FINANCE, username="finance")
+    customer = CustomerFactory(currency="USD")
+    make_order(customer, keeper, currency="USD", order_date=day(8, 15), lines=[(ProductFactory(), "1", "1")])
+    fx.create_rate(by=keeper, data={"currency": "USD", "month": day(9, 1), "rate": "7.05"})
+    summary = build_demo(today=day(11, 24), rng=random.Random(3))
+    assert summary.startswith("exchange rates: 2 monthly rates of USD (2026-08 to 2026-10)")
+    assert ExchangeRate.objects.get(currency="USD", month=day(9, 1)).rate == D("7.05")
+    assert ExchangeRate.objects.filter(currency="USD").count() == 3

@@ -2,13 +2,15 @@
 form, permissions; the exchange-rate pages; the dashboard panel and the customer page's section."""
 
 import io
+from decimal import Decimal as D
 
 import pytest
 from openpyxl import load_workbook
 
 from gendan.core.choices import Role
-from gendan.reports.models import ExchangeRate
-from tests.reports.conftest import World
+from gendan.core.models import ExchangeRate
+from gendan.reports.fx import Rates
+from tests.reports.conftest import World, day
 
 PERIOD = {"date_from": "2026-09-01", "date_to": "2026-11-24"}
 
@@ -114,6 +116,7 @@ def test_exchange_rate_pages(world: World, finance_user, page_as) -> None:
     client = page_as(finance_user)
     html = client.get("/reports/exchange-rates/").content.decode()
     assert 'data-testid="rates-grid"' in html
+    assert 'data-testid="shared-rates-note"' in html
     assert 'data-source="receipts"' in html
     assert 'data-source="missing"' in html
     r = client.post("/reports/exchange-rates/", {"currency": "GBP", "month": "2026-11", "rate": "9.05", "note": ""})
@@ -133,6 +136,24 @@ def test_exchange_rate_pages(world: World, finance_user, page_as) -> None:
     assert "changed by someone else" in r.content.decode()
     assert client.post(f"/reports/exchange-rates/{rate.pk}/delete/", {"version": 2}).status_code == 302
     assert not ExchangeRate.objects.filter(pk=rate.pk).exists()
+
+
+def test_one_table_the_quotations_rates_page_stores_the_rate_the_reports_convert_at(
+    world: World, manager, page_as, api_as
+) -> None:
+    client = page_as(manager)
+    html = client.get("/quotations/rates/").content.decode()
+    assert 'name="rate-USD" value="7.1"' in html  # today's: October's, November has none yet
+    assert 'name="rate-EUR" value="7.7"' in html  # November's own
+    assert client.post("/quotations/rates/", {"rate-USD": "7.15", "rate-EUR": "7.70"}).status_code == 302
+    november = ExchangeRate.objects.filter(month=day(11, 1)).order_by("currency")
+    assert [(r.currency, str(r.rate), r.version) for r in november] == [("EUR", "7.700000", 1), ("USD", "7.150000", 1)]
+    html = client.get("/reports/exchange-rates/", {"currency": "USD"}).content.decode()
+    assert 'data-currency="USD" data-month="2026-11"' in html
+    item = api_as(manager).get("/exchange-rates", currency="USD").json()["items"][0]
+    assert (item["month"], item["rate"], item["updated_by"]) == ("2026-11", "7.150000", manager.username)
+    rate = Rates.load(months=[day(11, 1)]).rate("USD", day(11, 1))
+    assert (rate.rate, rate.source) == (D("7.150000"), "stored")
 
 
 def test_merchandisers_read_rates_but_do_not_keep_them(world: World, page_as) -> None:

@@ -1,13 +1,18 @@
-"""Core models: users and departments, API tokens, the audit trail, notifications, numbering, attachments."""
+"""Core models: users and departments, API tokens, the audit trail, notifications, numbering, attachments, the
+monthly exchange rates."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.choices import AuditAction, DepartmentCode, Role
+from gendan.core.fields import VersionedModel
+from gendan.core.money import Currency
 
 __all__ = [
     "ApiToken",
@@ -15,6 +20,7 @@ __all__ = [
     "CalendarDay",
     "CompanySettings",
     "Department",
+    "ExchangeRate",
     "ExternalLink",
     "Notification",
     "ObjectChange",
@@ -258,3 +264,43 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class ExchangeRate(VersionedModel):
+    """How many CNY one unit of `currency` was worth in `month` (the first day of the month): 1 USD = 7.12 CNY.
+
+    Gendan's one table of exchange rates (汇率): the statistics convert at it, a new quotation takes its quoted rate
+    from it, purchase prices in another currency are costed at it. One rate per currency and month; a month
+    without its own rate takes the latest earlier one (see `gendan.core.fx`). CNY itself is always 1 and never
+    stored."""
+
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    month = models.DateField(_("month"), help_text=_("The first day of the month the rate is for."))
+    rate = models.DecimalField(
+        _("rate to CNY"),
+        max_digits=14,
+        decimal_places=6,
+        validators=[MinValueValidator(0)],
+        help_text=_("CNY for one unit of the currency."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-month", "currency"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "month"], name="core_exchange_rate_once_per_month"),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="core_exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.month:%Y-%m}: {self.rate}"

@@ -85,7 +85,7 @@ class QuotationsConfig(AppConfig):
         "view_quotationoperation",
         "view_quotationbreak",
         "view_processingrate",
-        "view_exchangerate",
+        "core.view_exchangerate",  # the monthly exchange rates are core's (gendan.core.fx)
     ]
     _work = [*_view, "add_quotation", "change_quotation"]
     role_permissions = {
@@ -103,9 +103,9 @@ class QuotationsConfig(AppConfig):
             "add_processingrate",
             "change_processingrate",
             "delete_processingrate",
-            "add_exchangerate",
-            "change_exchangerate",
-            "delete_exchangerate",
+            "core.add_exchangerate",
+            "core.change_exchangerate",
+            "core.delete_exchangerate",
         ],
     }
 

@@ -1,7 +1,8 @@
 """Demo data of quotations, built through the services on top of the demo company: the processing rates of the plant's
-work centres, the quoting rates of the customers' currencies, and some forty quotations over the last ten months in
-every status — drafts being costed, sent and waiting, accepted (the recent ones made into draft orders), lost with
-their reasons, expired without an answer, and revised ones superseded by their next revision."""
+work centres, the exchange rates of the month the demo starts quoting in (core's monthly table; the reports' demo
+fills the later months), and some forty quotations over the last ten months in every status — drafts being costed,
+sent and waiting, accepted (the recent ones made into draft orders), lost with their reasons, expired without an
+answer, and revised ones superseded by their next revision."""
 
 import datetime as dt
 import random
@@ -29,7 +30,8 @@ PROCESSING_RATES = {
     "WX-TX": "40",
 }
 DEFAULT_RATE = "45"
-# The quoting rates (CNY per unit), close to the rates of the day finance books at.
+# The exchange rates (CNY per unit) stored as the rates of the month of the first quotation, through the rates page's
+# service; the later months' rates are the reports' demo's (gendan.reports.demo), which keeps this month's.
 EXCHANGE_RATES = {
     "USD": "7.1200",
     "EUR": "7.7500",

@@ -1,6 +1,6 @@
 """Quotations (计算报价单): the quotation and its revisions, its lines with their cost build-up (成本核算) — the
-materials from the BOM, the operations from the routing — and quantity breaks; the processing rates per work centre
-and the exchange rates the costing uses."""
+materials from the BOM, the operations from the routing — and quantity breaks; the processing rates per work centre.
+The exchange rates the costing uses are core's monthly ones (`gendan.core.fx`)."""
 
 from decimal import Decimal
 
@@ -18,7 +18,6 @@ from gendan.quotations.choices import LostReason, PriceSource, QuotationStatus
 from gendan.sales.models import Order
 
 __all__ = [
-    "ExchangeRate",
     "ProcessingRate",
     "Quotation",
     "QuotationBreak",
@@ -55,24 +54,6 @@ class ProcessingRate(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.work_centre_id}: {self.hourly_rate}"
-
-
-class ExchangeRate(VersionedModel):
-    """CNY per unit of a currency for quoting: the default quoted rate of a new quotation, and the rate that turns a
-    purchase price in another currency into CNY when the purchase order carries none."""
-
-    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, unique=True)
-    rate = models.DecimalField(
-        _("CNY per unit"), max_digits=12, decimal_places=6, validators=[MinValueValidator(Decimal("0.000001"))]
-    )
-
-    class Meta:
-        ordering = ["currency"]
-        verbose_name = _("exchange rate")
-        verbose_name_plural = _("exchange rates")
-
-    def __str__(self) -> str:
-        return f"{self.currency} {self.rate}"
 
 
 class Quotation(VersionedModel):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gendan.catalog.models import Material
-from gendan.core import clock
+from gendan.core import clock, fx
 from gendan.core.exceptions import NotFound, ValidationError
 from gendan.core.models import User
 from gendan.core.money import Currency
@@ -21,7 +21,6 @@ from gendan.procurement.choices import PoStatus
 from gendan.procurement.models import PurchaseOrderLine
 from gendan.quotations.choices import DECIDED_STATUSES, LostReason, PriceSource, QuotationStatus
 from gendan.quotations.models import (
-    ExchangeRate,
     ProcessingRate,
     Quotation,
     QuotationBreak,
@@ -176,10 +175,9 @@ def open_quotations_of(user: User) -> QuerySet[Quotation]:
 
 
 def exchange_rates() -> dict[str, Decimal]:
-    """CNY per unit of each currency that has a quoting rate (CNY itself is 1)."""
-    rates = dict(ExchangeRate.objects.values_list("currency", "rate"))
-    rates[Currency.CNY.value] = Decimal(1)
-    return rates
+    """CNY per unit of each currency that has a rate today: this month's rate of core's monthly table, else the
+    latest earlier month's (CNY itself is 1)."""
+    return fx.current_rates()
 
 
 def processing_rates(work_centre_ids: list[int] | None = None) -> dict[int, Decimal]:

@@ -32,10 +32,10 @@ from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
 
 from gendan.catalog.models import BomLine, Product, RoutingStep, WorkCentre
-from gendan.core import audit, clock
+from gendan.core import audit, clock, fx
 from gendan.core.choices import AuditAction
 from gendan.core.exceptions import PermissionDenied, StaleVersion, TransitionNotAllowed, ValidationError
-from gendan.core.models import User
+from gendan.core.models import ExchangeRate, User
 from gendan.core.money import Currency, round_money
 from gendan.core.numbering import next_number
 from gendan.partners.choices import Incoterm
@@ -43,7 +43,6 @@ from gendan.partners.models import Contact, Customer
 from gendan.quotations import costing, selectors
 from gendan.quotations.choices import TRANSITIONS, LostReason, PriceSource, QuotationStatus
 from gendan.quotations.models import (
-    ExchangeRate,
     ProcessingRate,
     Quotation,
     QuotationBreak,
@@ -1565,14 +1564,12 @@ def save_processing_rates(*, by: User, rates: dict[Any, Any]) -> int:
 
 @transaction.atomic
 def save_exchange_rates(*, by: User, rates: dict[str, Any]) -> int:
-    """Set the quoting rates (CNY per unit) of currencies: {currency: rate}; a blank rate removes it. Returns how
-    many changed."""
-    if not by.has_perm("quotations.change_exchangerate"):
-        raise PermissionDenied(
-            _("Your role lacks the permission %(perm)s.") % {"perm": "quotations.change_exchangerate"}
-        )
+    """Set this month's rates (CNY per unit) of currencies in core's monthly table: {currency: rate}. A rate that
+    differs from today's creates or changes the currency's row of this month; a blank rate removes this month's row
+    (the latest earlier month's rate then applies). Returns how many rows changed. All or nothing."""
+    if not by.has_perm("core.change_exchangerate"):
+        raise PermissionDenied(_("Your role lacks the permission %(perm)s.") % {"perm": "core.change_exchangerate"})
     errors = _Errors()
-    current = {r.currency: r for r in ExchangeRate.objects.select_for_update().all()}
     wanted: dict[str, Decimal | None] = {}
     for code, value in rates.items():
         code = str(code).upper()
@@ -1586,35 +1583,35 @@ def save_exchange_rates(*, by: User, rates: dict[str, Any]) -> int:
         if rate is not None:
             wanted[code] = rate
     errors.raise_if_any()
+    today = clock.today()
+    month = fx.month_start(today)
+    this_month = {
+        r.currency: r for r in ExchangeRate.objects.select_for_update().filter(month=month, currency__in=wanted)
+    }
+    effective = fx.current_rates(today)
     changed = 0
     for code, rate in wanted.items():
-        row = current.get(code)
-        if rate is None:
-            if row is not None:
-                audit.record(
-                    instance=row, action=AuditAction.DELETE, by=by, changes={"rate": [audit.plain(row.rate), None]}
-                )
-                row.delete()
+        row = this_month.get(code)
+        try:
+            if rate is None:
+                if row is not None:
+                    fx.delete_rate(rate=row, by=by)
+                    changed += 1
+            elif row is None:
+                if effective.get(code) != rate:  # an earlier month's rate shown unchanged stays that month's
+                    fx.create_rate(by=by, data={"currency": code, "month": month, "rate": rate})
+                    changed += 1
+            elif row.rate != rate:
+                fx.update_rate(rate=row, by=by, data={"rate": rate})
                 changed += 1
-        elif row is None:
-            row = ExchangeRate.objects.create(currency=code, rate=rate)
-            audit.record(instance=row, action=AuditAction.CREATE, by=by, changes={"rate": [None, audit.plain(rate)]})
-            changed += 1
-        elif row.rate != rate:
-            old = row.rate
-            row.rate = rate
-            row.version += 1
-            row.save()
-            audit.record(
-                instance=row, action=AuditAction.UPDATE, by=by, changes={"rate": [audit.plain(old), audit.plain(rate)]}
-            )
-            changed += 1
+        except ValidationError as exc:  # e.g. someone stored this month's rate in the meantime
+            raise ValidationError({f"rate-{code}": [m for ms in exc.errors.values() for m in ms]}) from exc
     return changed
 
 
 @transaction.atomic
 def save_rates(*, by: User, processing: dict[Any, Any], exchange: dict[str, Any] | None = None) -> int:
-    """The rates page in one go: processing rates and (when given) exchange rates, all or nothing."""
+    """The rates page in one go: processing rates and (when given) this month's exchange rates, all or nothing."""
     changed = save_processing_rates(by=by, rates=processing)
     if exchange is not None:
         changed += save_exchange_rates(by=by, rates=exchange)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gendan.catalog.models import Product, WorkCentre
-from gendan.core import audit, clock
+from gendan.core import audit, clock, fx
 from gendan.core.excel import Column, xlsx_download
 from gendan.core.exceptions import GendanError, NotFound, StaleVersion, ValidationError
 from gendan.core.models import User
@@ -31,7 +31,7 @@ from gendan.quotations.choices import (
     QuotationStatus,
 )
 from gendan.quotations.forms import PeriodForm, QuotationFilterForm
-from gendan.quotations.models import ExchangeRate, ProcessingRate, Quotation, QuotationLine
+from gendan.quotations.models import ProcessingRate, Quotation, QuotationLine
 
 LIST_COLUMNS = [
     Column("number", "报价单号", "Number", width=20),
@@ -557,7 +557,8 @@ def quotation_pdf(request: HttpRequest, quotation_id: int) -> HttpResponse:
 
 @perm_required("quotations.view_processingrate")
 def rates(request: HttpRequest) -> HttpResponse:
-    """The processing rate of each work centre (CNY per hour) and the quoting rates of the currencies."""
+    """The processing rate of each work centre (CNY per hour) and this month's exchange rates of the currencies (the
+    row of this month in core's monthly table; until it has one, the latest earlier month's rate is shown)."""
     can_change = request.user.has_perm("quotations.change_processingrate")
     errors: dict[str, str] = {}
     centres = list(WorkCentre.objects.filter(is_active=True).order_by("code"))
@@ -566,7 +567,7 @@ def rates(request: HttpRequest) -> HttpResponse:
             raise Http404
         try:
             exchange = None
-            if request.user.has_perm("quotations.change_exchangerate"):
+            if request.user.has_perm("core.change_exchangerate"):
                 codes = [c for c in Currency.values if c != Currency.CNY]
                 exchange = {c: request.POST.get(f"rate-{c}", "") for c in codes}
             changed = services.save_rates(
@@ -581,7 +582,8 @@ def rates(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Saved: %(n)s rates changed.") % {"n": changed})
             return redirect("quotations:rates")
     current = dict(ProcessingRate.objects.values_list("work_centre_id", "hourly_rate"))
-    fx = dict(ExchangeRate.objects.values_list("currency", "rate"))
+    month = fx.month_start(clock.today())
+    stored = fx.current_rows()
     rows = [
         {
             "centre": c,
@@ -594,7 +596,8 @@ def rates(request: HttpRequest) -> HttpResponse:
         {
             "code": code,
             "label": label,
-            "value": request.POST.get(f"rate-{code}") if errors else _plain(fx.get(code)),
+            "value": request.POST.get(f"rate-{code}") if errors else _plain(getattr(stored.get(code), "rate", None)),
+            "month": getattr(stored.get(code), "month", None),
             "error": errors.get(f"rate-{code}"),
         }
         for code, label in Currency.choices
@@ -603,7 +606,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "quotations/rates.html",
-        {"rows": rows, "currencies": currencies, "can_change": can_change},
+        {"rows": rows, "currencies": currencies, "can_change": can_change, "month": month},
     )
 
 

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as RequestInvalid
 
+from gendan.core import fx
 from gendan.core.apiutils import require_perm
 from gendan.core.excel import xlsx_response
 from gendan.core.exceptions import ValidationError
-from gendan.core.models import User
-from gendan.reports import exports, selectors, services
-from gendan.reports.models import ExchangeRate
+from gendan.core.models import ExchangeRate, User
+from gendan.reports import exports, selectors
 from gendan.reports.schemas import KeyFiguresOut, RateIn, RateOut, RatePage, RatePatch, ReportOut
 from gendan.reports.selectors import (
     CollectionFilters,
@@ -272,22 +272,22 @@ def rate_list(
     offset: int = Query(0, ge=0, le=10**9),
 ):
     """The stored rates to CNY, latest month first."""
-    require_perm(request, "reports.view_exchangerate")
-    qs = selectors.exchange_rates(currency=currency, year=year)
+    require_perm(request, "core.view_exchangerate")
+    qs = fx.rates(currency=currency, year=year)
     return {"items": [rate_dict(r) for r in qs[offset : offset + limit]], "count": qs.count()}
 
 
 @router.post("/exchange-rates", response={201: RateOut})
 def rate_create(request: HttpRequest, data: RateIn):
     """Store a currency's rate for a month (one per currency and month: 422 on `month` when it exists)."""
-    rate = services.create_rate(by=request.user, data=data.model_dump())
-    return Status(201, rate_dict(selectors.get_rate(rate.pk)))
+    rate = fx.create_rate(by=request.user, data=data.model_dump())
+    return Status(201, rate_dict(fx.get_rate(rate.pk)))
 
 
 @router.get("/exchange-rates/{rate_id}", response=RateOut)
 def rate_detail(request: HttpRequest, rate_id: int):
-    require_perm(request, "reports.view_exchangerate")
-    return rate_dict(selectors.get_rate(rate_id))
+    require_perm(request, "core.view_exchangerate")
+    return rate_dict(fx.get_rate(rate_id))
 
 
 @router.patch("/exchange-rates/{rate_id}", response=RateOut)
@@ -295,11 +295,11 @@ def rate_update(request: HttpRequest, rate_id: int, data: RatePatch):
     """Change a rate (`version` as read; 409 stale_version when someone saved it since)."""
     values = data.model_dump(exclude_unset=True)
     version = values.pop("version", None)
-    rate = services.update_rate(rate=selectors.get_rate(rate_id), by=request.user, data=values, version=version)
-    return rate_dict(selectors.get_rate(rate.pk))
+    rate = fx.update_rate(rate=fx.get_rate(rate_id), by=request.user, data=values, version=version)
+    return rate_dict(fx.get_rate(rate.pk))
 
 
 @router.delete("/exchange-rates/{rate_id}", response={204: None})
 def rate_delete(request: HttpRequest, rate_id: int, version: int | None = None):
-    services.delete_rate(rate=selectors.get_rate(rate_id), by=request.user, version=version)
+    fx.delete_rate(rate=fx.get_rate(rate_id), by=request.user, version=version)
     return Status(204, None)

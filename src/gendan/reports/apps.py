@@ -44,14 +44,21 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Reports")
 
-    _own = ["view_reports", "view_exchangerate"]
-    _all = [*_own, "view_all_reports", "add_exchangerate", "change_exchangerate", "delete_exchangerate"]
+    # the monthly exchange rates the reports convert at are core's table (gendan.core.fx), kept on the reports' page
+    _own = ["view_reports", "core.view_exchangerate"]
+    _all = [
+        *_own,
+        "view_all_reports",
+        "core.add_exchangerate",
+        "core.change_exchangerate",
+        "core.delete_exchangerate",
+    ]
     role_permissions = {
         Role.MERCHANDISER: _own,
         Role.SALES: _own,
-        Role.PURCHASING: ["view_exchangerate"],
-        Role.PLANNER: ["view_exchangerate"],
-        Role.SHIPPING: ["view_exchangerate"],
+        Role.PURCHASING: ["core.view_exchangerate"],
+        Role.PLANNER: ["core.view_exchangerate"],
+        Role.SHIPPING: ["core.view_exchangerate"],
         Role.FINANCE: _all,
         Role.MANAGER: _all,
     }

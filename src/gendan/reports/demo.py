@@ -1,18 +1,20 @@
-"""Demo data of the reports: the monthly exchange rates (汇率) of the demo period, kept by finance.
+"""Demo data of the reports: the monthly exchange rates (汇率) of the demo period, kept by finance in core's one table.
 
-Called at the end of the demo build (`gendan demo`): every foreign currency the demo's orders, invoices, receipts and
-materials use gets a rate for each month from the first order's month to last month, drifting a little around
-the demo's rates of the day; the current month has none yet, so the reports take last month's (as they would on
-the first days of a month before finance enters it)."""
+Called at the end of the demo build (`gendan demo`), after the quotations' demo: every foreign currency the demo's
+orders, invoices, receipts and materials use gets a rate for each month from the first order's month to last month,
+drifting a little around the demo's rates of the day. A currency and month that already has a rate (the quoting
+rate the quotations' demo stored for its month) keeps it: one row per currency and month. The current month has none
+yet, so the reports and new quotations take last month's (as they would on the first days of a month before
+finance enters it)."""
 
 import datetime as dt
 import random
 from decimal import Decimal
 
-from gendan.core.models import User
-from gendan.reports import services
-from gendan.reports.fx import BASE, month_start, months_between
-from gendan.reports.models import ExchangeRate
+from gendan.core import fx
+from gendan.core.fx import BASE, month_start
+from gendan.core.models import ExchangeRate, User
+from gendan.reports.fx import months_between
 
 DAY_RATES = {
     "USD": "7.1200",
@@ -52,7 +54,7 @@ def _keeper() -> User | None:
 
 
 def build_demo(*, today: dt.date, rng: random.Random) -> str:
-    """Monthly rates for the demo period, through the reports' services; returns a one-line summary."""
+    """Monthly rates for the demo period, through core's services; returns a one-line summary."""
     from gendan.sales.models import Order
 
     by = _keeper()
@@ -66,10 +68,11 @@ def build_demo(*, today: dt.date, rng: random.Random) -> str:
     for currency in currencies:
         rate = Decimal(DAY_RATES.get(currency, "1"))
         places = Decimal("0.000001") if rate < 1 else Decimal("0.0001")
+        taken = set(ExchangeRate.objects.filter(currency=currency, month__in=months).values_list("month", flat=True))
         # walk backwards from last month so the latest rate is close to the rate of the day
         for month in reversed(months):
-            if not ExchangeRate.objects.filter(currency=currency, month=month).exists():
-                services.create_rate(
+            if month not in taken:
+                fx.create_rate(
                     by=by,
                     data={"currency": currency, "month": month, "rate": rate.quantize(places), "note": "demo"},
                 )

@@ -7,8 +7,9 @@ group, never one per order) into the reporting currency (setting `GENDAN_REPORTI
 
 where rate(X, month) is CNY for one X in that month, found by the first of these that exists:
 
-1. the stored rate of that month (`ExchangeRate`, kept on the exchange-rates page or through the API);
-2. the latest stored rate of an earlier month;
+1. the stored rate of that month (core's one monthly table, `gendan.core.models.ExchangeRate`, kept on the
+   exchange-rates page, through the API, or as this month's rate on the quotations' rates page);
+2. the latest stored rate of an earlier month (1. and 2. are `gendan.core.fx.rate_on`, read here in one query);
 3. the average `fx_rate` of the receipts of payment in that currency received in that month (finance);
 4. 1, with a warning shown on the report (the figures in that currency are then not converted).
 
@@ -28,11 +29,13 @@ from django.conf import settings
 from django.db.models import Avg
 from django.utils.translation import gettext as _
 
+from gendan.core.fx import BASE, month_start
+from gendan.core.models import ExchangeRate
 from gendan.core.money import Currency
-from gendan.reports.models import ExchangeRate
 from gendan.reports.sql import MonthKey
 
-BASE = "CNY"
+__all__ = ["BASE", "Rate", "Rates", "month_start", "months_between", "next_month", "reporting_currency"]
+
 ONE = Decimal(1)
 STORED, EARLIER, RECEIPTS, MISSING = "stored", "earlier", "receipts", "missing"
 
@@ -41,10 +44,6 @@ def reporting_currency() -> str:
     """The currency every report is shown in: `GENDAN_REPORTING_CURRENCY` (default CNY)."""
     code = str(getattr(settings, "GENDAN_REPORTING_CURRENCY", BASE) or BASE).upper()
     return code if code in Currency.values else BASE
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 def next_month(month: dt.date) -> dt.date:

@@ -1564,33 +1564,11 @@ def customer_figures(customer_id: int, *, scope: int | None = None) -> dict[str,
 # ---------------------------------------------------------------------------------------------- exchange rates
 
 
-def exchange_rates(*, currency: str = "", year: int | None = None) -> QuerySet:
-    """The stored rates, latest month first (then by currency)."""
-    from gendan.reports.models import ExchangeRate
-
-    qs = ExchangeRate.objects.select_related("updated_by")
-    if currency:
-        qs = qs.filter(currency=currency.upper())
-    if year:
-        qs = qs.filter(month__year=year)
-    return qs.order_by("-month", "currency")
-
-
-def get_rate(rate_id: int) -> Any:
-    from gendan.core.exceptions import NotFound
-    from gendan.reports.models import ExchangeRate
-
-    rate = ExchangeRate.objects.filter(pk=rate_id).first()
-    if rate is None:
-        raise NotFound(_("No such exchange rate."))
-    return rate
-
-
 def rates_overview(months: int = 13, *, today: dt.date | None = None) -> dict[str, Any]:
     """The rates every report would use for the currencies in use over the last `months` months, with where each
     comes from (stored, an earlier month, the receipts' average, none): the exchange-rates page's grid."""
+    from gendan.core.models import ExchangeRate
     from gendan.finance.models import Invoice
-    from gendan.reports.models import ExchangeRate
     from gendan.sales.models import Order
 
     today = today or clock.today()

@@ -13,11 +13,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gendan.core import clock
+from gendan.core import clock, fx
 from gendan.core.excel import xlsx_response
 from gendan.core.exceptions import GendanError, NotFound, ValidationError
 from gendan.core.pages import apply_errors, perm_required, querystring_without
-from gendan.reports import charts, exports, selectors, services
+from gendan.reports import charts, exports, selectors
 from gendan.reports.forms import CollectionForm, DeliveryForm, InventoryForm, RateForm, ReportForm, SalesForm
 from gendan.reports.fx import reporting_currency
 from gendan.reports.selectors import Report
@@ -220,16 +220,16 @@ def panel(request: HttpRequest) -> HttpResponse:
 # ---- exchange rates ------------------------------------------------------------------------------------------
 
 
-@perm_required("reports.view_exchangerate")
+@perm_required("core.view_exchangerate")
 def rates(request: HttpRequest) -> HttpResponse:
     form = RateForm(request.POST or None)
     if request.method == "POST":
-        if not request.user.has_perm("reports.add_exchangerate"):
+        if not request.user.has_perm("core.add_exchangerate"):
             messages.error(request, _("You may not maintain exchange rates."))
             return redirect("reports:rates")
         if form.is_valid():
             try:
-                rate = services.create_rate(by=request.user, data=form.cleaned_data)
+                rate = fx.create_rate(by=request.user, data=form.cleaned_data)
             except GendanError as exc:
                 apply_errors(form, exc)
             else:
@@ -246,7 +246,7 @@ def rates(request: HttpRequest) -> HttpResponse:
         {
             "tab": "rates",
             "form": form,
-            "rates": selectors.exchange_rates(currency=currency)[:200],
+            "rates": fx.rates(currency=currency)[:200],
             "currency": currency,
             "overview": selectors.rates_overview(),
             "reporting": reporting_currency(),
@@ -254,10 +254,10 @@ def rates(request: HttpRequest) -> HttpResponse:
     )
 
 
-@perm_required("reports.change_exchangerate")
+@perm_required("core.change_exchangerate")
 def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        rate = selectors.get_rate(pk)
+        rate = fx.get_rate(pk)
     except NotFound as exc:
         from django.http import Http404
 
@@ -274,7 +274,7 @@ def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
         try:
-            services.update_rate(rate=rate, by=request.user, data=data, version=version)
+            fx.update_rate(rate=rate, by=request.user, data=data, version=version)
         except GendanError as exc:
             apply_errors(form, exc)
         else:
@@ -284,14 +284,12 @@ def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@perm_required("reports.delete_exchangerate")
+@perm_required("core.delete_exchangerate")
 def rate_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        rate = selectors.get_rate(pk)
+        rate = fx.get_rate(pk)
         version = request.POST.get("version")
-        services.delete_rate(
-            rate=rate, by=request.user, version=int(version) if version and version.isdigit() else None
-        )
+        fx.delete_rate(rate=rate, by=request.user, version=int(version) if version and version.isdigit() else None)
     except GendanError as exc:
         messages.error(request, exc.message)
         return redirect("reports:rate_edit", pk=pk)
