@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "gendan.quotations",
     "gendan.service",
     "gendan.reports",
+    "gendan.foresight",
     "gendan.demo",
 ]
 

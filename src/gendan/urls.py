@@ -26,6 +26,7 @@ urlpatterns = [
     path("quotations/", include("gendan.quotations.urls")),
     path("service/", include("gendan.service.urls")),
     path("reports/", include("gendan.reports.urls")),
+    path("foresight/", include("gendan.foresight.urls")),
     path("s/", include("gendan.procurement.supplier_urls")),
     path("f/", include("gendan.production.factory_urls")),
 ]

@@ -35,3 +35,17 @@ def login(page: Page, username: str, password: str = "pass-1234-word") -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def new_page(browser: Browser, live_server, locale: str = "en-US") -> Page:  # noqa: ANN001
+    """A page in a browser context of its own (no cookies shared with the test's `page`)."""
+    context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def page_of(browser: Browser, live_server, username: str) -> Page:  # noqa: ANN001
+    """A second person at their own browser, logged in."""
+    page = new_page(browser, live_server)
+    login(page, username)
+    return page

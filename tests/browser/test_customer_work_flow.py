@@ -27,7 +27,7 @@ from gendan.sales import services as sales_services
 from gendan.sales.models import Order
 from gendan.service.models import Complaint
 from gendan.service.services import ensure_default_causes
-from tests.browser.conftest import login
+from tests.browser.conftest import login, page_of
 from tests.conftest import TODAY
 from tests.factories import UserFactory
 from tests.finance.factories import ship
@@ -40,14 +40,6 @@ from tests.sales.factories import pass_review
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 world = quotation_fixtures.world  # a customer in USD, a product with a BOM and a routing, the USD rate at 7
 sales = quotation_fixtures.sales
-
-
-def as_user(browser: Browser, live_server, username: str) -> Page:  # noqa: ANN001
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    login(page, username)
-    return page
 
 
 def test_a_customer_is_quoted_ordered_served_after_a_complaint_and_surveyed(
@@ -110,7 +102,7 @@ def test_a_customer_is_quoted_ordered_served_after_a_complaint_and_surveyed(
     assert invoice.open_amount == Decimal("4180.00")
 
     # 2. the customer complains: registered on the order's page and routed to QC
-    mer = as_user(browser, live_server, merchandiser.username)
+    mer = page_of(browser, live_server, merchandiser.username)
     mer.goto(reverse("sales:order", args=[order.pk]))
     mer.get_by_test_id("order-register-complaint").click()
     line = order.lines.get()
@@ -128,7 +120,7 @@ def test_a_customer_is_quoted_ordered_served_after_a_complaint_and_surveyed(
     expect(mer.get_by_test_id("complaint-status")).to_have_text("routed", use_inner_text=False)
 
     # QC finds the cause and answers
-    qc = as_user(browser, live_server, "qc1")
+    qc = page_of(browser, live_server, "qc1")
     qc.goto(reverse("service:detail", args=[complaint.pk]))
     qc.get_by_test_id("root-cause").select_option("method")
     qc.get_by_test_id("cause-detail").fill("Handles stitched with 3 stitches per cm instead of 5.")
@@ -164,7 +156,7 @@ def test_a_customer_is_quoted_ordered_served_after_a_complaint_and_surveyed(
     assert invoice.open_amount == Decimal("4135.00")
 
     # finance finds the credit note, with the complaint as its reference
-    fin = as_user(browser, live_server, "fin1")
+    fin = page_of(browser, live_server, "fin1")
     fin.goto(reverse("finance:credit_notes"))
     row = fin.get_by_test_id("credit-note-row").filter(has_text=note.number)
     expect(row).to_contain_text(complaint.number)

@@ -10,18 +10,12 @@ from gendan.core import clock
 from gendan.core.models import User
 from gendan.office.models import NoticeRecipient, Task
 from gendan.sales.choices import OrderStatus
-from tests.browser.conftest import login
+from tests.browser.conftest import login, new_page
 from tests.factories import ContactFactory, CustomerFactory, SupplierFactory
 from tests.office.conftest import wd
 from tests.sales.factories import order_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def new_page(browser: Browser, live_server, locale: str = "en-US") -> Page:  # noqa: ANN001
-    context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(15_000)
-    return context.new_page()
 
 
 def test_a_manager_assigns_a_task_that_the_merchandiser_chases_and_completes_and_a_factory_reads_a_notice(

@@ -18,7 +18,7 @@ from gendan.core.models import User
 from gendan.finance.models import CreditNote, Invoice
 from gendan.service.models import Complaint
 from gendan.service.services import ensure_default_causes
-from tests.browser.conftest import login
+from tests.browser.conftest import login, page_of
 from tests.conftest import TODAY
 from tests.factories import ContactFactory, ProductFactory, UserFactory
 from tests.finance.factories import confirmed_order, customer_on, ship
@@ -37,14 +37,6 @@ def pdf_text(content: bytes) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
     ).stdout.decode()
-
-
-def other_page(browser: Browser, live_server, username: str) -> Page:  # noqa: ANN001
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    login(page, username)
-    return page
 
 
 def test_a_complaint_is_registered_routed_answered_and_closed_with_a_credit_note_finance_sees(
@@ -95,7 +87,7 @@ def test_a_complaint_is_registered_routed_answered_and_closed_with_a_credit_note
     shot(page, "complaint-routed")
 
     # QC: the root cause, a corrective action added inline, the answer
-    qc = other_page(browser, live_server, "qc1")
+    qc = page_of(browser, live_server, "qc1")
     qc.goto("/")
     expect(qc.get_by_test_id("panel-my-complaints")).to_contain_text(complaint.number)
     qc.get_by_role("link", name=complaint.number).first.click()
@@ -139,7 +131,7 @@ def test_a_complaint_is_registered_routed_answered_and_closed_with_a_credit_note
     expect(page.get_by_test_id("complaint-status")).to_have_text("verified", use_inner_text=False)
     # the merchandiser may not grant the credit: the manager closes with it
     expect(page.get_by_test_id("credit-amount")).to_have_count(0)
-    boss = other_page(browser, live_server, manager.username)
+    boss = page_of(browser, live_server, manager.username)
     boss.goto(reverse("service:detail", args=[complaint.pk]))
     boss.get_by_test_id("credit-amount").fill("30")
     boss.get_by_test_id("close").click()
@@ -151,7 +143,7 @@ def test_a_complaint_is_registered_routed_answered_and_closed_with_a_credit_note
     assert invoice.open_amount == open_before - 30
 
     # finance sees the credit note in its list, with the complaint as its reference
-    fin = other_page(browser, live_server, "fin1")
+    fin = page_of(browser, live_server, "fin1")
     fin.goto(reverse("finance:credit_notes"))
     row = fin.get_by_test_id("credit-note-row").filter(has_text=note.number)
     expect(row).to_contain_text(complaint.number)

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from gendan.core.choices import Role
+
+
+class ForesightConfig(AppConfig):
+    """Foresight (预见性报告): how far ahead the risk flags warned of the orders that shipped late, and how often they
+    warned of orders that shipped on time."""
+
+    name = "gendan.foresight"
+    label = "foresight"
+    verbose_name = _("Foresight")
+
+    role_permissions = {
+        Role.MERCHANDISER: ["view_report"],
+        Role.MANAGER: ["view_report"],
+    }
