@@ -350,3 +350,33 @@ def customer_orders(customer_id: int, *, rows: int = 15) -> dict[str, Any]:
         .order_by("status", "currency")
     )
     return {"orders": list(qs[:rows]), "by_status": by_status, "total": sum(r["count"] for r in by_status)}
+
+
+def customer_for(
+    data: dict[str, Any], *, current: Any, order: Order | None, errors: dict[str, str], missing: str
+) -> Any:
+    """The customer a record about an order (a complaint, a sample…) is for, from cleaned input.
+
+    `customer_id` in `data` names it (an unknown id is an error), else `current` stays; an `order` wins and, when a
+    customer is also named, must be that order's. With neither, `missing` is the error. Errors go into `errors`."""
+    from django.utils.translation import gettext
+
+    from gendan.core.cleaning import clean_id
+    from gendan.partners.models import Customer
+
+    customer = current
+    if "customer_id" in data:
+        customer_id = clean_id(data.get("customer_id"))
+        customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+        if customer_id and customer is None:
+            errors["customer_id"] = gettext("There is no customer %(id)s.") % {"id": data.get("customer_id")}
+    if order is not None:
+        if "customer_id" in data and customer is not None and customer.pk != order.customer_id:
+            errors["customer_id"] = gettext("Order %(number)s is for %(customer)s.") % {
+                "number": order.number,
+                "customer": order.customer.code,
+            }
+        customer = order.customer
+    if customer is None and "customer_id" not in errors and "order_id" not in errors:
+        errors["customer_id"] = missing
+    return customer

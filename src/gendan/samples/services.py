@@ -38,6 +38,7 @@ from gendan.core.money import Currency, places
 from gendan.core.numbering import next_number
 from gendan.partners.choices import SupplierKind
 from gendan.partners.models import Contact, Customer, Supplier
+from gendan.sales import selectors as sales_selectors
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order, OrderLine
 from gendan.samples.choices import (
@@ -165,21 +166,13 @@ def _clean_sample(data: dict[str, Any], *, sample: Sample | None, by: User) -> d
         elif order is not None and order.status == OrderStatus.CANCELLED:
             errors["order_id"] = _("Order %(number)s is cancelled.") % {"number": order.number}
 
-    customer = current.get("customer")
-    if given("customer_id"):
-        customer_id = _id(data.get("customer_id"))
-        customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
-        if customer_id and customer is None:
-            errors["customer_id"] = _("There is no customer %(id)s.") % {"id": data.get("customer_id")}
-    if order is not None:
-        if given("customer_id") and customer is not None and customer.pk != order.customer_id:
-            errors["customer_id"] = _("Order %(number)s is for %(customer)s.") % {
-                "number": order.number,
-                "customer": order.customer.code,
-            }
-        customer = order.customer
-    if customer is None and "customer_id" not in errors and "order_id" not in errors:
-        errors["customer_id"] = _("Choose the customer (or the order) the sample is for.")
+    customer = sales_selectors.customer_for(
+        data,
+        current=current.get("customer"),
+        order=order,
+        errors=errors,
+        missing=_("Choose the customer (or the order) the sample is for."),
+    )
 
     line = current.get("order_line")
     if given("order_line_id") or (

@@ -43,7 +43,8 @@ from gendan.core.exceptions import PermissionDenied, TransitionNotAllowed, Valid
 from gendan.core.models import Attachment, Department, User
 from gendan.core.money import Currency, places, round_money
 from gendan.core.numbering import next_number
-from gendan.partners.models import Contact, Customer
+from gendan.partners.models import Contact
+from gendan.sales import selectors as sales_selectors
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order, OrderLine
 from gendan.service.choices import (
@@ -173,21 +174,13 @@ def _clean_complaint(data: dict[str, Any], *, complaint: Complaint | None, by: U
                 "status": order.get_status_display(),
             }
 
-    customer = current.get("customer")
-    if given("customer_id"):
-        customer_id = _id(data.get("customer_id"))
-        customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
-        if customer_id and customer is None:
-            errors["customer_id"] = _("There is no customer %(id)s.") % {"id": data.get("customer_id")}
-    if order is not None:
-        if given("customer_id") and customer is not None and customer.pk != order.customer_id:
-            errors["customer_id"] = _("Order %(number)s is for %(customer)s.") % {
-                "number": order.number,
-                "customer": order.customer.code,
-            }
-        customer = order.customer
-    if customer is None and "customer_id" not in errors and "order_id" not in errors:
-        errors["customer_id"] = _("Choose the customer (or the order) the complaint comes from.")
+    customer = sales_selectors.customer_for(
+        data,
+        current=current.get("customer"),
+        order=order,
+        errors=errors,
+        missing=_("Choose the customer (or the order) the complaint comes from."),
+    )
     if (
         complaint is not None
         and complaint.status != ComplaintStatus.REGISTERED
