@@ -216,6 +216,13 @@ GENDAN_ORDER_PREFIX = os.environ.get("GENDAN_ORDER_PREFIX", "SO")
 GENDAN_CHASE_HORIZON = int(os.environ.get("GENDAN_CHASE_HORIZON", "3"))  # working days ahead on the chase list
 GENDAN_REFORECAST_AT = os.environ.get("GENDAN_REFORECAST_AT", "01:30")  # nightly re-forecast, company time
 GENDAN_DIGEST_AT = os.environ.get("GENDAN_DIGEST_AT", "07:30")  # morning chase digest e-mails, company time
+# The learned forecast (foresight): an order whose chance of leaving the factory by its committed date is below the
+# threshold is at risk; it runs after the nightly re-forecast on the history of the last GENDAN_LEARNING_DAYS days
+# and gives no probability until that history holds GENDAN_LEARNING_MIN_HISTORY finished observations.
+GENDAN_RISK_PROBABILITY_THRESHOLD = float(os.environ.get("GENDAN_RISK_PROBABILITY_THRESHOLD", "0.7"))
+GENDAN_LEARNING_DAYS = int(os.environ.get("GENDAN_LEARNING_DAYS", "365"))
+GENDAN_LEARNING_MIN_HISTORY = int(os.environ.get("GENDAN_LEARNING_MIN_HISTORY", "30"))
+GENDAN_LEARNED_FORECAST_AT = os.environ.get("GENDAN_LEARNED_FORECAST_AT", "01:45")
 GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in e-mails
 GENDAN_MATERIALS_MILESTONE = os.environ.get("GENDAN_MATERIALS_MILESTONE", "MIH")  # fed by purchase orders
 # working days after a dispatch arrives when the customer's feedback on the samples is chased

@@ -189,7 +189,7 @@ def risk_board(
     customer_id: int | None = None,
     driving_milestone: str = Query("", description="a milestone code, e.g. MIH"),
     q: str = "",
-    sort: str = Query("slack", pattern="^-?(slack|committed|forecast|number|customer|merchandiser)$"),
+    sort: str = Query("probability", pattern="^-?(probability|slack|committed|forecast|number|customer|merchandiser)$"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10**9),
 ):
@@ -207,7 +207,7 @@ def risk_board_export(
     customer_id: int | None = None,
     driving_milestone: str = "",
     q: str = "",
-    sort: str = Query("slack", pattern="^-?(slack|committed|forecast|number|customer|merchandiser)$"),
+    sort: str = Query("probability", pattern="^-?(probability|slack|committed|forecast|number|customer|merchandiser)$"),
 ) -> HttpResponse:
     """The filtered risk board as an Excel workbook (all rows)."""
     require_perm(request, "followup.view_milestone")

@@ -23,6 +23,8 @@ RISK_COLUMNS = [
     Column("ex_factory_date", "承诺出厂日", "Committed ex-factory", width=12, number_format="yyyy-mm-dd"),
     Column("forecast_ex_factory_date", "预计出厂日", "Forecast ex-factory", width=12, number_format="yyyy-mm-dd"),
     Column("slack_days", "余量(工作日)", "Slack (working days)", width=10),
+    Column("on_time_probability", "准时出厂概率", "On-time probability", width=10, number_format="0%"),
+    Column("learned_ex_factory_date", "按历史预计出厂日", "Learned ex-factory", width=12, number_format="yyyy-mm-dd"),
     Column("driving_milestone", "关键节点", "Driving milestone", width=10),
     Column("driving_milestone_name", "节点名称", "Milestone name", width=18),
     Column("driving_owner", "节点负责人", "Milestone owner", width=12),

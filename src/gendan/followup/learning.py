@@ -126,12 +126,8 @@ class DelayProfile:
         """The number of the source's own observations."""
         return int(self.sample.size)
 
-    def quantiles(self, levels: Sequence[float]) -> tuple[int, ...]:
-        """The mixture's quantiles at `levels` (each in [0, 1]): for each, the smallest delay whose cumulative
-        share reaches it, computed exactly on the mixture's CDF."""
-        probs = np.asarray(levels, dtype=float)
-        if probs.ndim != 1 or not bool(np.all((probs >= 0) & (probs <= 1))):
-            raise ValueError("quantile levels must be a list of numbers between 0 and 1")
+    def _cdf(self) -> tuple[np.ndarray, np.ndarray]:
+        """The mixture's support (sorted delays) and its cumulative shares there."""
         w = self.weight
         parts = []
         if w > 0:
@@ -144,8 +140,26 @@ class DelayProfile:
             cdf += w * np.searchsorted(self.sample, support, side="right") / self.sample.size
         if w < 1:
             cdf += (1 - w) * np.searchsorted(self.pooled, support, side="right") / self.pooled.size
+        return support, cdf
+
+    def _inverse(self, probs: np.ndarray) -> np.ndarray:
+        support, cdf = self._cdf()
         index = np.minimum(np.searchsorted(cdf, probs - _CDF_TOLERANCE, side="left"), support.size - 1)
-        return tuple(int(support[i]) for i in index)
+        return support[index]
+
+    def quantiles(self, levels: Sequence[float]) -> tuple[int, ...]:
+        """The mixture's quantiles at `levels` (each in [0, 1]): for each, the smallest delay whose cumulative
+        share reaches it, computed exactly on the mixture's CDF."""
+        probs = np.asarray(levels, dtype=float)
+        if probs.ndim != 1 or not bool(np.all((probs >= 0) & (probs <= 1))):
+            raise ValueError("quantile levels must be a list of numbers between 0 and 1")
+        return tuple(int(v) for v in self._inverse(probs))
+
+    def share_below(self, days: int) -> float:
+        """The mixture's share of delays under `days`."""
+        support, cdf = self._cdf()
+        index = int(np.searchsorted(support, days, side="left"))
+        return float(cdf[index - 1]) if index else 0.0
 
     def expected(self) -> float:
         """The mixture's mean days late."""
@@ -154,10 +168,19 @@ class DelayProfile:
             return pooled
         return pooled + self.weight * (float(self.sample.mean()) - pooled)  # exact when both means agree
 
-    def sample_delays(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """`size` draws of days late from the mixture (int64): a uniform picks the component, then an index."""
+    def sample_delays(self, rng: np.random.Generator, size: int, *, at_least: int | None = None) -> np.ndarray:
+        """`size` draws of days late from the mixture (int64): a uniform picks the component, then an index.
+
+        With `at_least`, the draws are of the mixture *given* a delay of at least that many days (a source already
+        that late): inverse-CDF draws on the tail; a source never seen that late is drawn exactly `at_least`."""
         if size < 0:
             raise ValueError("the number of draws cannot be negative")
+        if at_least is not None:
+            below = self.share_below(at_least)
+            if below >= 1 - _CDF_TOLERANCE:
+                return np.full(size, at_least, dtype=np.int64)
+            if below > 0:
+                return np.maximum(self._inverse(below + (1 - below) * rng.random(size)), at_least)
         pooled = self.pooled[rng.integers(0, self.pooled.size, size)]
         if self.weight == 0:
             return pooled
@@ -215,8 +238,8 @@ class DelayModel:
         profile = self.profiles.get(key)
         return profile.size if profile is not None else 0
 
-    def sample(self, key: str, rng: np.random.Generator, size: int) -> np.ndarray:
-        return self.profile(key).sample_delays(rng, size)
+    def sample(self, key: str, rng: np.random.Generator, size: int, *, at_least: int | None = None) -> np.ndarray:
+        return self.profile(key).sample_delays(rng, size, at_least=at_least)
 
 
 @lru_cache(maxsize=8)

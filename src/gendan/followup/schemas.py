@@ -136,7 +136,12 @@ class RiskRowOut(BaseModel):
     total_amount: Decimal
     currency: str
     driving_milestone: str | None
-    driving_milestone_id: int | None
+    on_time_probability: float | None = Field(None, description="learned chance of leaving by the committed date")
+    learned_ex_factory_date: dt.date | None = None
+    learned_driver: str | None = None
+    driving_milestone_id: int | None = Field(
+        None, description="the driving milestone's, else (at risk only by the learned forecast) the learned driver's"
+    )
     driving_milestone_name: str
     driving_owner: str | None
     driving_planned_date: dt.date | None

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,21 @@ FOLLOWED_STATUSES = (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStat
 CHASED_STATUSES = (*FOLLOWED_STATUSES, OrderStatus.SHIPPED)
 AT_RISK = (Risk.AT_RISK, Risk.LATE)
 TIER_RANK = {CustomerTier.KEY: 0, CustomerTier.NORMAL: 1, CustomerTier.PROSPECT: 2}
+
+
+def risk_threshold() -> float:
+    """GENDAN_RISK_PROBABILITY_THRESHOLD (0.7): an order less likely than this to leave the factory by its committed
+    date, by the learned forecast (`Order.on_time_probability`), is at risk; 1 flags every order not certain."""
+    value = float(getattr(settings, "GENDAN_RISK_PROBABILITY_THRESHOLD", 0.7))
+    if not 0 < value <= 1:
+        raise ImproperlyConfigured("GENDAN_RISK_PROBABILITY_THRESHOLD must be more than 0 and at most 1")
+    return value
+
+
+def at_risk_q() -> Q:
+    """Orders at risk by either forecast: the plan's (at risk or late) or the learned one (probability below the
+    threshold)."""
+    return Q(risk__in=AT_RISK) | Q(on_time_probability__lt=risk_threshold())
 
 
 def chase_horizon() -> int:
@@ -119,10 +135,12 @@ class ChaseRow:
     promised_date: dt.date | None = None
     kind_label: str = ""
     document: str = ""
+    probability: float | None = None  # an order's learned chance of leaving on time
 
     @property
     def urgency(self) -> tuple:
-        return (-self.days_late, TIER_RANK.get(self.tier, 9), -self.amount, self.due_date, self.order_number)
+        likely = 1.0 if self.probability is None else self.probability
+        return (-self.days_late, likely, TIER_RANK.get(self.tier, 9), -self.amount, self.due_date, self.order_number)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -298,11 +316,15 @@ def follow_ups_to_chase(q: ChaseQuery) -> list[ChaseRow]:
     return rows
 
 
+def _percent(probability: float) -> str:
+    return f"{probability:.0%}"
+
+
 @register_chase_source
 def orders_to_chase(q: ChaseQuery) -> list[ChaseRow]:
-    """The user's orders at risk or late, as merchandiser."""
+    """The user's orders at risk or late, as merchandiser: by the plan's forecast or the learned one."""
     rows: list[ChaseRow] = []
-    at_risk = Order.objects.filter(merchandiser=q.user, status__in=FOLLOWED_STATUSES, risk__in=AT_RISK).values(
+    at_risk = Order.objects.filter(at_risk_q(), merchandiser=q.user, status__in=FOLLOWED_STATUSES).values(
         "id",
         "number",
         "ex_factory_date",
@@ -310,6 +332,9 @@ def orders_to_chase(q: ChaseQuery) -> list[ChaseRow]:
         "slack_days",
         "risk",
         "driving_milestone",
+        "on_time_probability",
+        "learned_ex_factory_date",
+        "learned_driver",
         "customer__code",
         "customer__tier",
         "total_amount",
@@ -317,13 +342,15 @@ def orders_to_chase(q: ChaseQuery) -> list[ChaseRow]:
     )
     for o in at_risk:
         slack = o["slack_days"] or 0
+        probability = o["on_time_probability"]
+        code = o["driving_milestone"]
         if o["risk"] == Risk.LATE:
             reason = _("Committed ex-factory %(committed)s has passed; forecast %(forecast)s, driven by %(code)s") % {
                 "committed": o["ex_factory_date"].isoformat(),
                 "forecast": o["forecast_ex_factory_date"].isoformat() if o["forecast_ex_factory_date"] else "—",
-                "code": o["driving_milestone"] or "—",
+                "code": code or "—",
             }
-        else:
+        elif o["risk"] == Risk.AT_RISK:
             reason = _(
                 "Forecast ex-factory %(forecast)s is %(n)s working days after the committed %(committed)s; "
                 "driven by %(code)s"
@@ -331,15 +358,28 @@ def orders_to_chase(q: ChaseQuery) -> list[ChaseRow]:
                 "forecast": o["forecast_ex_factory_date"].isoformat() if o["forecast_ex_factory_date"] else "—",
                 "n": -slack,
                 "committed": o["ex_factory_date"].isoformat(),
-                "code": o["driving_milestone"] or "—",
+                "code": code or "—",
             }
+        else:  # on plan, but history says it is unlikely to make it
+            code = o["learned_driver"]
+            reason = _(
+                "On plan, but only %(p)s likely to leave by the committed %(committed)s as history runs; "
+                "expected %(learned)s, most at stake: %(code)s"
+            ) % {
+                "p": _percent(probability),
+                "committed": o["ex_factory_date"].isoformat(),
+                "learned": o["learned_ex_factory_date"].isoformat() if o["learned_ex_factory_date"] else "—",
+                "code": code or "—",
+            }
+        if probability is not None and o["risk"] != Risk.ON_TRACK:
+            reason += " " + _("(%(p)s likely on time)") % {"p": _percent(probability)}
         rows.append(
             ChaseRow(
                 kind=ChaseKind.ORDER,
                 order_id=o["id"],
                 order_number=o["number"],
                 milestone_id=None,
-                milestone_code=o["driving_milestone"] or None,
+                milestone_code=code or None,
                 milestone_name="",
                 due_date=o["ex_factory_date"],
                 days_late=-slack,
@@ -350,6 +390,7 @@ def orders_to_chase(q: ChaseQuery) -> list[ChaseRow]:
                 tier=o["customer__tier"],
                 amount=o["total_amount"],
                 currency=o["currency"],
+                probability=probability,
             )
         )
     return rows
@@ -357,7 +398,10 @@ def orders_to_chase(q: ChaseQuery) -> list[ChaseRow]:
 
 # ---- the risk board ------------------------------------------------------------------------------------
 
+_LIKELY = F("on_time_probability").asc(nulls_last=True)
 RISK_SORTS = {
+    "probability": (_LIKELY, "slack_days", "ex_factory_date", "id"),
+    "-probability": (F("on_time_probability").desc(nulls_last=True), "slack_days", "ex_factory_date", "id"),
     "slack": ("slack_days", "ex_factory_date", "id"),
     "-slack": ("-slack_days", "ex_factory_date", "id"),
     "committed": ("ex_factory_date", "slack_days", "id"),
@@ -381,11 +425,12 @@ def risk_board(
     driving_milestone: str = "",
     q: str = "",
     include_on_hold: bool = False,
-    sort: str = "slack",
+    sort: str = "probability",
 ) -> QuerySet[Order]:
-    """Orders at risk or late, worst slack first by default."""
+    """Orders at risk or late by the plan's forecast or the learned one (`at_risk_q`), the least likely to leave on
+    time first by default (then the worst slack: orders without a probability rank by slack after those with one)."""
     statuses = (*FOLLOWED_STATUSES, OrderStatus.ON_HOLD) if include_on_hold else FOLLOWED_STATUSES
-    qs = Order.objects.filter(status__in=statuses, risk__in=AT_RISK)
+    qs = Order.objects.filter(at_risk_q(), status__in=statuses)
     if risk:
         qs = qs.filter(risk=risk)
     if merchandiser:
@@ -396,7 +441,13 @@ def risk_board(
         qs = qs.filter(driving_milestone=driving_milestone.upper())
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(customer_po__icontains=q) | Q(customer__code__icontains=q))
-    return qs.order_by(*RISK_SORTS.get(sort, RISK_SORTS["slack"]))
+    return qs.order_by(*RISK_SORTS.get(sort, RISK_SORTS["probability"]))
+
+
+def _shown(order: dict[str, Any]) -> str:
+    """The milestone the board details: the plan's driving one, else the learned one (an order at risk only by
+    the learned forecast)."""
+    return order["driving_milestone"] or order["learned_driver"]
 
 
 def risk_rows(qs: QuerySet[Order], *, offset: int = 0, limit: int = 50) -> list[dict[str, Any]]:
@@ -414,6 +465,9 @@ def risk_rows(qs: QuerySet[Order], *, offset: int = 0, limit: int = 50) -> list[
             "slack_days",
             "risk",
             "driving_milestone",
+            "on_time_probability",
+            "learned_ex_factory_date",
+            "learned_driver",
             "status",
             "total_amount",
             "currency",
@@ -425,7 +479,7 @@ def risk_rows(qs: QuerySet[Order], *, offset: int = 0, limit: int = 50) -> list[
     driving: dict[tuple[int, str], Milestone] = {
         (m.order_id, m.code): m
         for m in Milestone.objects.filter(
-            order_id__in=ids, code__in={o["driving_milestone"] for o in orders if o["driving_milestone"]}
+            order_id__in=ids, code__in={_shown(o) for o in orders if _shown(o)}
         ).select_related("owner")
     }
     latest: dict[int, FollowUp] = {}
@@ -433,7 +487,7 @@ def risk_rows(qs: QuerySet[Order], *, offset: int = 0, limit: int = 50) -> list[
         latest.setdefault(f.order_id, f)
     rows = []
     for o in orders:
-        m = driving.get((o["id"], o["driving_milestone"]))
+        m = driving.get((o["id"], _shown(o)))
         f = latest.get(o["id"])
         rows.append(
             {
@@ -451,6 +505,9 @@ def risk_rows(qs: QuerySet[Order], *, offset: int = 0, limit: int = 50) -> list[
                 "total_amount": o["total_amount"],
                 "currency": o["currency"],
                 "driving_milestone": o["driving_milestone"] or None,
+                "on_time_probability": o["on_time_probability"],
+                "learned_ex_factory_date": o["learned_ex_factory_date"],
+                "learned_driver": o["learned_driver"] or None,
                 "driving_milestone_id": m.pk if m else None,
                 "driving_milestone_name": m.name if m else "",
                 "driving_owner": m.owner.username if m else None,

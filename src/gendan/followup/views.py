@@ -306,9 +306,9 @@ def risk_board(request: HttpRequest) -> HttpResponse:
     """Orders at risk or late: filters, sorting, Excel export; managers reassign the driving milestone."""
     form = RiskFilterForm(request.GET or None)
     filters = cleaned_filters(form) if request.GET else {}
-    sort = request.GET.get("sort", "slack")
+    sort = request.GET.get("sort", "probability")
     if sort.lstrip("-") not in {s.lstrip("-") for s in selectors.RISK_SORTS}:
-        sort = "slack"
+        sort = "probability"
     qs = selectors.risk_board(
         risk=filters.get("risk") or "",
         merchandiser=filters.get("merchandiser") or "",
@@ -337,6 +337,7 @@ def risk_board(request: HttpRequest) -> HttpResponse:
             "sort_query": querystring_without(request, "sort", "page"),
             "can_reassign": can_reassign,
             "users": list(User.objects.filter(is_active=True).order_by("username")) if can_reassign else [],
+            "threshold": selectors.risk_threshold(),
             "today": clock.today(),
             "calendar_today_working": company_calendar().is_working_day(clock.today()),
         },

@@ -16,3 +16,8 @@ class ForesightConfig(AppConfig):
         Role.MERCHANDISER: ["view_report"],
         Role.MANAGER: ["view_report"],
     }
+
+    def ready(self) -> None:
+        from gendan.foresight.tasks import register_jobs
+
+        register_jobs()

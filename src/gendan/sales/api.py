@@ -102,6 +102,9 @@ def order_dict(order: Order) -> dict[str, Any]:
         "risk": order.risk,
         "slack_days": order.slack_days,
         "driving_milestone": order.driving_milestone,
+        "on_time_probability": order.on_time_probability,
+        "learned_ex_factory_date": order.learned_ex_factory_date,
+        "learned_driver": order.learned_driver,
         "lines": [line_dict(line) for line in order.lines.all()],
     }
 

@@ -60,6 +60,13 @@ class Order(VersionedModel):
     risk = models.CharField(_("risk"), max_length=10, choices=Risk.choices, blank=True)
     slack_days = models.IntegerField(_("slack (working days)"), null=True, blank=True)
     driving_milestone = models.CharField(_("driving milestone"), max_length=10, blank=True)
+    # Kept by the nightly learned forecast (gendan.foresight): the share of simulated futures, drawn from the delays
+    # history shows for each remaining milestone, in which the order leaves the factory by its committed date; its
+    # ex-factory date with the expected delays; and the milestone most likely to make it late. Empty without enough
+    # history or once the order has left the factory.
+    on_time_probability = models.FloatField(_("on-time probability"), null=True, blank=True)
+    learned_ex_factory_date = models.DateField(_("learned ex-factory forecast"), null=True, blank=True)
+    learned_driver = models.CharField(_("learned driving milestone"), max_length=10, blank=True)
 
     class Meta:
         ordering = ["-order_date", "-id"]
@@ -71,6 +78,7 @@ class Order(VersionedModel):
             models.Index(fields=["merchandiser", "status"]),
             models.Index(fields=["order_date"]),
             models.Index(fields=["risk", "slack_days"]),
+            models.Index(fields=["on_time_probability"]),
         ]
         permissions = [
             ("manage_all_orders", _("Can edit and move every order, not only their own")),

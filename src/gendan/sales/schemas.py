@@ -76,6 +76,14 @@ class OrderOut(BaseModel):
     risk: Annotated[Risk | None, BeforeValidator(_none_when_blank)] = None
     slack_days: int | None = Field(None, description="working days of slack; negative when late")
     driving_milestone: Annotated[str | None, BeforeValidator(_none_when_blank)] = None
+    # the learned forecast (null without enough history, and once the order has left the factory)
+    on_time_probability: float | None = Field(
+        None, ge=0, le=1, description="chance of leaving the factory by the committed date, learned from history"
+    )
+    learned_ex_factory_date: dt.date | None = Field(None, description="ex-factory with the delays history expects")
+    learned_driver: Annotated[str | None, BeforeValidator(_none_when_blank)] = Field(
+        None, description="the milestone most likely to make the order late"
+    )
     lines: list[LineOut]
 
 

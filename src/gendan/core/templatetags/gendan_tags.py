@@ -148,3 +148,14 @@ def money(amount: Any, currency: str = "") -> str:
         return "—"
     text = number_format(amount, decimal_pos=places(currency or ""), use_l10n=True, force_grouping=True)
     return f"{currency} {text}".strip()
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share between 0 and 1 as a whole percentage: 0.4267 → "43%"; None → "—"."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return f"{float(value):.0%}"
+    except (TypeError, ValueError):
+        return "—"
