@@ -220,7 +220,7 @@ def plans(draw: st.DrawFn) -> tuple[list[Spec], dict[str, State], dt.date, Worki
 def test_with_no_delays_the_learned_forecast_is_the_deterministic_one(plan) -> None:  # noqa: ANN001
     specs, states, today, calendar = plan
     expected = forecast(specs, states, today, calendar)
-    for delays in ({}, dict.fromkeys(states, 0.0), dict.fromkeys(states, -3.0), dict.fromkeys(states, 0.4)):
+    for delays in ({}, dict.fromkeys(states, 0.0), dict.fromkeys(states, -0.4), dict.fromkeys(states, 0.4)):
         result = learned_forecast(specs, states, today, calendar, delays)
         assert result.dates == expected.dates
         assert result.driven_by == expected.driven_by
@@ -235,9 +235,9 @@ def test_with_an_empty_model_the_learned_forecast_is_the_deterministic_one() -> 
 
 @settings(max_examples=300)
 @given(plans(), st.data())
-def test_a_learned_forecast_is_never_before_the_deterministic_one(plan, data) -> None:  # noqa: ANN001
+def test_late_running_sources_never_make_a_forecast_earlier(plan, data) -> None:  # noqa: ANN001
     specs, states, today, calendar = plan
-    delays = {code: data.draw(st.floats(-5, 30)) for code in states}
+    delays = {code: data.draw(st.floats(0, 30)) for code in states}
     expected = forecast(specs, states, today, calendar).dates
     result = learned_forecast(specs, states, today, calendar, delays).dates
     for code, day in result.items():
@@ -254,18 +254,38 @@ def test_a_late_running_source_moves_its_milestone_and_what_follows() -> None:
     assert result.dates["production_start"] == CAL.add(PLANNED["materials_in"], 8)
     assert result.driven_by["production_start"] == "materials_in"
     assert result.driven_by["materials_in"] is None
-    # the delay adds to a promise that is already late, and to "today" for a plan that has passed
-    promised = CAL.add(PLANNED["materials_in"], 2)
+    # a promise already later than the delay history expects stands; a later delay passes it
+    promised = CAL.add(PLANNED["materials_in"], 5)
     states = on_plan(materials_in=State(planned=PLANNED["materials_in"], promised=promised))
-    assert learned_forecast(PLAN, states, TODAY, CAL, {"materials_in": 3}).dates["materials_in"] == CAL.add(promised, 3)
+    assert learned_forecast(PLAN, states, TODAY, CAL, {"materials_in": 3}).dates["materials_in"] == promised
+    assert learned_forecast(PLAN, states, TODAY, CAL, {"materials_in": 8}).dates["materials_in"] == CAL.add(
+        PLANNED["materials_in"], 8
+    )
+    # a plan that has passed is not done before today (its next working day), however early history runs
     today = CAL.add(PLANNED["materials_in"], 5)
     ordered = {c: State(planned=PLANNED[c], actual=PLANNED[c]) for c in ("confirmed", "materials_ordered")}
-    result = learned_forecast(PLAN, on_plan(**ordered), today, CAL, {"materials_in": 2})
-    assert result.dates["materials_in"] == CAL.add(today, 2)
+    for delay in (-3, 2, 5):
+        result = learned_forecast(PLAN, on_plan(**ordered), today, CAL, {"materials_in": delay})
+        assert result.dates["materials_in"] == CAL.next_working_day(today)
+    result = learned_forecast(PLAN, on_plan(**ordered), today, CAL, {"materials_in": 9})
+    assert result.dates["materials_in"] == CAL.add(PLANNED["materials_in"], 9)
     # a done milestone keeps its actual
     done = on_plan(materials_in=State(planned=PLANNED["materials_in"], actual=PLANNED["materials_in"]))
     assert (
         learned_forecast(PLAN, done, TODAY, CAL, {"materials_in": 9}).dates["materials_in"] == PLANNED["materials_in"]
+    )
+
+
+def test_early_running_sources_bring_a_milestone_forward_but_not_past_what_is_known() -> None:
+    # materials in house two working days early, production start catching up a day on them
+    result = learned_forecast(PLAN, on_plan(), TODAY, CAL, {"materials_in": -2})
+    assert result.dates["materials_in"] == CAL.add(PLANNED["materials_in"], -2)
+    assert result.dates["production_start"] == PLANNED["production_start"]  # its own plan holds it
+    # … not before a promise on record
+    promised = on_plan(materials_in=State(planned=PLANNED["materials_in"], promised=PLANNED["materials_in"]))
+    assert (
+        learned_forecast(PLAN, promised, TODAY, CAL, {"materials_in": -2}).dates["materials_in"]
+        == (PLANNED["materials_in"])
     )
 
 

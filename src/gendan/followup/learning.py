@@ -22,12 +22,15 @@ at all) gets the pooled distribution of its kind; a kind without any observation
 Quantiles are read exactly from the mixture's CDF (the smallest delay whose cumulative share reaches the level),
 the mean is the mixture's mean, and draws pick the component by a uniform, then an observation of it.
 
-**How delays move dates.** A milestone not done yet has its *own* date: its plan, or its promise or fed date when
-later, or the next working day when its plan has passed. A delay of d > 0 working days moves that own date d
-working days later; predecessors then push it as in the deterministic pass (their date plus the lag). A delay of 0
-or less leaves the own date as it is: a learned forecast only adds the lateness history shows, it never promises
-a milestone earlier than its plan, its promise or today (so an "early" source simply counts as on time). A
-milestone already done keeps its actual date.
+**How delays move dates.** History measures a milestone's *own* lateness: from the later of its plan and the day its
+predecessors let it start (each predecessor's date plus the lag) to the day it was done. The forward pass applies a
+delay the same way: a milestone not done yet starts from that *base* — its plan, pushed by its predecessors — and a
+delay of d working days moves the base d working days (later when d > 0, earlier when d < 0: milestones done early,
+or catching up on a late predecessor, are history too). What is known bounds it from below: the result is never
+before the milestone's promise, the date another domain feeds it, or the next working day once its plan has passed.
+With no delay (d = 0) this is the deterministic pass exactly. A milestone already done keeps its actual date.
+Conditioning on what is known (a supplier already 5 days past its promise) is the caller's: draw the delays of
+sources at least that late (`DelayProfile.sample_delays(..., at_least=)`).
 
 **The Monte Carlo pass** runs all draws at once with numpy over working-day *positions*: every date maps to
 k * S + g, where k counts the working days of the calendar up to the date and g is the number of days since the
@@ -40,7 +43,7 @@ import datetime as dt
 import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -55,6 +58,7 @@ __all__ = [
     "DelayProfile",
     "Simulation",
     "kind_of",
+    "known_floor",
     "learned_forecast",
     "on_time_probability",
     "simulate",
@@ -252,11 +256,20 @@ def _on_time(prior_weight: float) -> DelayProfile:
 
 def _own_date(state: engine.State, today: dt.date, calendar: WorkingCalendar) -> dt.date:
     """A milestone's own date in the deterministic pass (see `engine.forecast`): plan, promise or fed date when
-    later, the next working day when the plan has passed."""
+    later, the next working day when its plan has passed."""
     own = max(state.planned, state.promised or state.planned, state.fed or state.planned)
     if state.planned < today:
         own = max(own, calendar.next_working_day(today))
     return own
+
+
+def known_floor(state: engine.State, today: dt.date, calendar: WorkingCalendar) -> dt.date | None:
+    """What is known of a milestone not done yet bounds its forecast: its promise, the date fed to it, the next
+    working day once its plan has passed (None: nothing)."""
+    known = [d for d in (state.promised, state.fed) if d is not None]
+    if state.planned < today:
+        known.append(calendar.next_working_day(today))
+    return max(known, default=None)
 
 
 def _checked_codes(codes: Iterable[str], known: set[str], what: str) -> None:
@@ -272,22 +285,37 @@ def learned_forecast(
     calendar: WorkingCalendar,
     delays: Mapping[str, float],
 ) -> engine.Forecast:
-    """`engine.forecast` with each not-done milestone's own date moved round(delays[code]) working days later when
-    that is more than 0 (a milestone without a delay, or with 0 or less, is forecast as the deterministic pass
-    does); with no delays it is `engine.forecast` exactly."""
+    """The forward pass with each not-done milestone's base moved round(delays[code]) working days (see the
+    module's docstring); with no delays (or delays that round to 0) it is `engine.forecast` exactly."""
     specs = list(specs)
-    _checked_codes(delays, {s.code for s in specs}, "delays")
-    shifted = dict(states)
+    by_code = {s.code: s for s in specs}
+    _checked_codes(delays, set(by_code), "delays")
+    shift: dict[str, int] = {}
     for code, delay in delays.items():
         try:
-            days = round(float(delay))
+            shift[code] = round(float(delay))
         except (TypeError, ValueError, OverflowError) as exc:
             raise ValueError(f"{code}: the delay must be a finite number of working days") from exc
+    dates: dict[str, dt.date] = {}
+    driven_by: dict[str, str | None] = {}
+    for code in engine.order_of(specs):
         state = states[code]
-        if days > 0 and state.actual is None:
-            # the engine takes the latest of plan, promise, fed date and today: a later promise carries the delay
-            shifted[code] = replace(state, promised=calendar.add(_own_date(state, today, calendar), days))
-    return engine.forecast(specs, shifted, today, calendar)
+        if state.actual is not None:
+            dates[code], driven_by[code] = state.actual, None
+            continue
+        base, by = state.planned, None
+        for pred, lag in by_code[code].depends_on:
+            candidate = calendar.add(dates[pred], lag)
+            if candidate > base:
+                base, by = candidate, pred
+        days = shift.get(code, 0)
+        moved = calendar.add(base, days) if days else base
+        floor = known_floor(state, today, calendar)
+        if floor is None or moved > floor:
+            dates[code], driven_by[code] = moved, by
+        else:
+            dates[code], driven_by[code] = floor, None
+    return engine.Forecast(dates=dates, driven_by=driven_by)
 
 
 # --- the Monte Carlo forward pass -----------------------------------------------------------------------------
@@ -419,18 +447,20 @@ def simulate(
         if state.actual is not None:
             at[code] = window.of(state.actual)
             continue
-        own: int | np.ndarray = max(window.of(state.planned), window.of(state.promised or state.planned))
-        own = max(own, window.of(state.fed or state.planned))
-        if state.planned < today:
-            own = max(own, next_working_today)
-        delay = arrays.get(code)
-        if delay is not None:
-            own = np.where(delay > 0, (-(-own // stride) + delay) * stride, own)
+        base: int | np.ndarray = window.of(state.planned)
         for pred, lag in by_code[code].depends_on:
-            base = at[pred]
-            k = -(-base // stride) if lag >= 0 else base // stride  # calendar.add: next or previous working day
-            own = np.maximum(own, (k + lag) * stride)
-        at[code] = own
+            done = at[pred]
+            k = -(-done // stride) if lag >= 0 else done // stride  # calendar.add: next or previous working day
+            base = np.maximum(base, (k + lag) * stride)
+        delay = arrays.get(code)
+        if delay is not None:  # calendar.add(base, d): from the next working day forward, the previous one back
+            later = (-(-base // stride) + delay) * stride
+            earlier = (base // stride + delay) * stride
+            base = np.where(delay > 0, later, np.where(delay < 0, earlier, base))
+        known = [window.of(d) for d in (state.promised, state.fed) if d is not None]
+        if state.planned < today:
+            known.append(next_working_today)
+        at[code] = np.maximum(base, max(known)) if known else base
 
     finish = np.sort(np.broadcast_to(np.asarray(at[target], dtype=np.int64), (size,)))
     on_time = int(np.searchsorted(finish, window.of(committed), side="right"))

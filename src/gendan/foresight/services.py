@@ -12,11 +12,11 @@ For each planned order that has not left the factory, `learn_forecasts` fits the
 **Whose delays.** Materials in house with purchase lines still open takes the delays of their suppliers (the latest
 of them decides); the production milestones (50 % output, production complete) take those of the work centre the
 order is made on; every other milestone those of its code. **What is already known counts.** History measures a
-milestone's lateness against its plan (against the first promise for a supplier); a drawn delay only moves a
-milestone beyond what is already known of it — its promise, the date another domain feeds, today once its plan has
-passed — and is drawn from the delays history shows of sources *at least that late*: a supplier 5 days past its
-promise is 5 days late already, so its delay is drawn among the deliveries that were 5 days late or more (a draw of 8
-leaves 3 more), and one never seen that late is expected tomorrow.
+milestone's own lateness (against its plan pushed by its predecessors; a supplier's against its first promise) and the
+forward pass applies a drawn delay the same way (`gendan.followup.learning`), never before what is already known of
+the milestone — its promise, the date another domain feeds, today once its plan has passed. A source already late is
+drawn from the delays history shows of sources *at least that late*: a supplier 5 working days past its promise has
+its delay drawn among the deliveries that were 5 days late or more, and one never seen that late is expected now.
 
 The order is at risk by the learned method (its "learned" risk flag is open) when its committed date has passed
 without it leaving, or its probability is below `GENDAN_RISK_PROBABILITY_THRESHOLD`. Without enough history (fewer
@@ -66,7 +66,7 @@ def min_history() -> int:
 @dataclass(frozen=True)
 class Source:
     """Where a milestone's delay comes from, and the date its history measured lateness against (None: the
-    milestone's planned date)."""
+    milestone's base — its plan, pushed by its predecessors — as history measures a milestone's own lateness)."""
 
     key: str
     since: dt.date | None = None
@@ -106,21 +106,25 @@ def outlook(
         return Outlook(None, None, "", late or plan_risk in FLAGGED_RISKS)
     specs = [engine.Spec(r.code, 0, tuple((d["code"], int(d.get("lag", 0))) for d in r.depends_on)) for r in rows]
     states = {r.code: engine.State(r.planned_date, r.actual_date, r.promised_date, r.fed_date) for r in rows}
+    plain = engine.forecast(specs, states, today, calendar).dates
     rng = np.random.default_rng(seed)
     drawn: dict[str, np.ndarray] = {}
-    for r in rows:
-        if r.actual_date is not None:
+    for spec in specs:
+        state = states[spec.code]
+        if state.actual is not None:
             continue
-        own = learning._own_date(states[r.code], today, calendar)
-        beyond = None
-        for source in sources.get(r.code) or (Source(f"milestone:{r.code}"),):
-            # the delay history measured from `since` (given it is already `known` days late), less what is known
-            known = calendar.between(source.since or r.planned_date, own)
-            more = model.sample(source.key, rng, draws, at_least=known if known > 0 else None) - known
-            beyond = more if beyond is None else np.maximum(beyond, more)
-        drawn[r.code] = beyond
+        # where history's delay counts from (the plan, pushed by the predecessors as now forecast), and what is known
+        base = max([state.planned, *(calendar.add(plain[pred], lag) for pred, lag in spec.depends_on)])
+        floor = learning.known_floor(state, today, calendar)
+        delay = None
+        for source in sources.get(spec.code) or (Source(f"milestone:{spec.code}"),):
+            since = source.since or base
+            late = calendar.between(since, floor) if floor is not None and floor > since else 0
+            more = model.sample(source.key, rng, draws, at_least=late or None) + calendar.between(base, since)
+            delay = more if delay is None else np.maximum(delay, more)
+        drawn[spec.code] = delay
     simulation = learning.simulate(specs, states, today, calendar, committed, drawn, ex_factory=exf.code)
-    expected = {code: float(np.maximum(values, 0).mean()) for code, values in drawn.items()}
+    expected = {code: float(values.mean()) for code, values in drawn.items()}
     result = learning.learned_forecast(specs, states, today, calendar, expected)
     forecast = result.dates[exf.code]
     driver = ""
