@@ -64,11 +64,9 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def export_xlsx(columns: Sequence[Column], rows: Iterable[Any], *, title: str, lang: str | None = None) -> bytes:
-    """A workbook with one sheet: a bold header row in the user's language, then one row per object."""
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = title[:31]
+def write_sheet(ws: Any, columns: Sequence[Column], rows: Iterable[Any], *, lang: str | None = None) -> None:
+    """Fill a worksheet: a bold header row in the user's language, one row per object, the columns' widths and number
+    formats, the header frozen."""
     ws.append([c.header(lang) for c in columns])
     for idx, col in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=idx)
@@ -84,9 +82,21 @@ def export_xlsx(columns: Sequence[Column], rows: Iterable[Any], *, title: str, l
             for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
                 cell.number_format = fmt
     ws.freeze_panes = "A2"
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def export_xlsx(columns: Sequence[Column], rows: Iterable[Any], *, title: str, lang: str | None = None) -> bytes:
+    """A workbook with one sheet (`write_sheet`)."""
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = title[:31]
+    write_sheet(ws, columns, rows, lang=lang)
+    return workbook_bytes(wb)
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

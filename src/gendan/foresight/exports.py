@@ -3,16 +3,12 @@ language (core.excel columns)."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from gendan.core.excel import HEADER_FILL, Column, _cell
+from gendan.core.excel import Column, workbook_bytes, write_sheet
 from gendan.foresight.selectors import Report, comparison_rows
 
 DATE = "yyyy-mm-dd"
@@ -59,23 +55,6 @@ def _title(key: str, lang: str) -> str:
     return zh if lang.startswith("zh") else en
 
 
-def _sheet(ws: Any, columns: Sequence[Column], rows: Sequence[Any], lang: str) -> None:
-    ws.append([c.header(lang) for c in columns])
-    for idx, col in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=idx)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
-        ws.column_dimensions[get_column_letter(idx)].width = col.width
-    for row in rows:
-        ws.append([_cell(c.value(row)) for c in columns])
-    for idx, col in enumerate(columns, start=1):
-        if col.number_format:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
-                cell.number_format = col.number_format
-    ws.freeze_panes = "A2"
-
-
 def summary_rows(report: Report) -> list[dict[str, Any]]:
     """The Summary sheet: the period, the method, the population, then every figure of the comparison (percentages
     as percent numbers)."""
@@ -101,18 +80,16 @@ def report_xlsx(report: Report, *, lang: str) -> bytes:
     summary = wb.active
     summary.title = _title("summary", lang)
     rows = summary_rows(report)
-    _sheet(summary, SUMMARY_COLUMNS, rows, lang)
+    write_sheet(summary, SUMMARY_COLUMNS, rows, lang=lang)
     for number, row in enumerate(rows, start=2):
         cell = summary.cell(row=number, column=2)
         if row.get("kind") == "pct":
             cell.number_format = PCT
         elif hasattr(row["value"], "isoformat"):
             cell.number_format = DATE
-    _sheet(wb.create_sheet(_title("late", lang)), LATE_COLUMNS, report.rows, lang)
-    _sheet(wb.create_sheet(_title("false_alarms", lang)), FALSE_ALARM_COLUMNS, report.false_alarm_rows, lang)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    write_sheet(wb.create_sheet(_title("late", lang)), LATE_COLUMNS, report.rows, lang=lang)
+    write_sheet(wb.create_sheet(_title("false_alarms", lang)), FALSE_ALARM_COLUMNS, report.false_alarm_rows, lang=lang)
+    return workbook_bytes(wb)
 
 
 def filename(report: Report) -> str:

@@ -1,16 +1,13 @@
 """Complaints in Excel: the register (one row per complaint) and the report (the groups, one row per group and
 currency, then the root causes), headers in the user's language."""
 
-import io
-from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 
-from gendan.core.excel import HEADER_FILL, Column, _cell
+from gendan.core.excel import Column, workbook_bytes, write_sheet
 
 MONEY = "#,##0.00"
 QTY = "#,##0.###"
@@ -76,23 +73,6 @@ CAUSE_COLUMNS = [
 ]
 
 
-def _sheet(ws: Any, columns: Sequence[Column], rows: list[dict[str, Any]], lang: str) -> None:
-    ws.append([c.header(lang) for c in columns])
-    for idx, col in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=idx)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
-        ws.column_dimensions[get_column_letter(idx)].width = col.width
-    for row in rows:
-        ws.append([_cell(c.value(row)) for c in columns])
-    for idx, col in enumerate(columns, start=1):
-        if col.number_format:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
-                cell.number_format = col.number_format
-    ws.freeze_panes = "A2"
-
-
 def _flat(label: str, count: Any, quantity: Any, costs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per currency; the count and quantity on the first only (so the columns add up)."""
     if not costs:
@@ -112,10 +92,8 @@ def report_xlsx(report: dict[str, Any], lang: str) -> bytes:
         rows += _flat(r["label"], r["count"], r["quantity"], r["costs"])
     totals = report["totals"]
     rows += _flat(str(_("Total")), totals["count"], totals["quantity"], totals["costs"])
-    _sheet(ws, REPORT_COLUMNS, rows, lang)
+    write_sheet(ws, REPORT_COLUMNS, rows, lang=lang)
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     causes = wb.create_sheet(str(_("Root causes"))[:31])
-    _sheet(causes, CAUSE_COLUMNS, report["causes"], lang)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    write_sheet(causes, CAUSE_COLUMNS, report["causes"], lang=lang)
+    return workbook_bytes(wb)
