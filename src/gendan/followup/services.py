@@ -6,7 +6,7 @@ many orders at once with a few statements per thousand orders (the nightly run).
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,6 +221,35 @@ def reforecast(order: Order, *, calendar: WorkingCalendar | None = None) -> Outc
     return outcome
 
 
+def locked_batches(
+    order_ids: Iterable[int], *, order_fields: Sequence[str], batch_size: int
+) -> Iterator[tuple[list[int], dict[int, list[Any]], dict[int, list[Row]]]]:
+    """The orders `order_ids` in batches of `batch_size`, each yielded inside its own transaction with its orders
+    locked: (the batch's ids, order id → the values of `order_fields`, order id → its milestones as Rows).
+
+    A batch is read, computed and written before the next is read, so a user's change to one of its orders waits for
+    the batch (or the batch for it) and nothing is written from a stale read; an error in the caller's work rolls its
+    batch back."""
+    ids = list(order_ids)
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            orders = {
+                pk: values
+                for pk, *values in Order.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .values_list("pk", *order_fields)
+            }
+            grouped: dict[int, list[Row]] = {}
+            for values in (
+                Milestone.objects.filter(order_id__in=chunk)
+                .order_by("order_id", "position", "pk")
+                .values("order_id", *ROW_FIELDS)
+            ):
+                grouped.setdefault(values.pop("order_id"), []).append(Row(**values))
+            yield chunk, orders, grouped
+
+
 def reforecast_orders(
     *,
     order_ids: Iterable[int] | None = None,
@@ -236,58 +265,37 @@ def reforecast_orders(
     if order_ids is None:
         order_ids = Order.objects.filter(status__in=PLANNED_STATUSES, milestones__isnull=False).distinct()
         order_ids = order_ids.order_by("pk").values_list("pk", flat=True)
-    ids = list(order_ids)
     totals = {"orders": 0, "milestones_changed": 0, "risk_changed": 0}
     milestone_table = connection.ops.quote_name(Milestone._meta.db_table)
     order_table = connection.ops.quote_name(Order._meta.db_table)
-    for start in range(0, len(ids), batch_size):
-        chunk = ids[start : start + batch_size]
-        # read, compute and write a batch in one transaction with its orders locked, so a user's change to one of
-        # them waits for the batch (or the batch for it) and no forecast is written from a stale read
-        with transaction.atomic():
-            orders = {
-                pk: values
-                for pk, *values in Order.objects.select_for_update()
-                .filter(pk__in=chunk)
-                .values_list(
-                    "pk",
-                    "status",
-                    "ex_factory_date",
-                    "forecast_ex_factory_date",
-                    "risk",
-                    "slack_days",
-                    "driving_milestone",
+    fields = ("status", "ex_factory_date", "forecast_ex_factory_date", "risk", "slack_days", "driving_milestone")
+    for chunk, orders, grouped in locked_batches(order_ids, order_fields=fields, batch_size=batch_size):
+        milestone_updates, order_updates = [], []
+        flags: dict[int, tuple[bool, str, dt.date | None, dt.date]] = {}
+        for order_id, rows in grouped.items():
+            status, committed, *before = orders[order_id]
+            outcome = compute(rows, status=status, committed=committed, today=today, calendar=calendar)
+            milestone_updates += [(r.forecast_date, r.status, r.driven_by, r.id) for r in outcome.changed]
+            after = [outcome.forecast_ex_factory_date, outcome.risk, outcome.slack_days, outcome.driving_milestone]
+            if after != before:
+                order_updates.append((*after, order_id))
+                totals["risk_changed"] += after[1] != before[1]
+                flagged = outcome.risk in FLAGGED_RISKS
+                if flagged != (before[1] in FLAGGED_RISKS):
+                    flags[order_id] = (flagged, outcome.driving_milestone, after[0], committed)
+        with connection.cursor() as cursor:
+            if milestone_updates:
+                cursor.executemany(
+                    f"UPDATE {milestone_table} SET forecast_date = %s, status = %s, driven_by = %s WHERE id = %s",
+                    milestone_updates,
                 )
-            }
-            grouped: dict[int, list[Row]] = {}
-            for values in Milestone.objects.filter(order_id__in=chunk).order_by().values("order_id", *ROW_FIELDS):
-                grouped.setdefault(values.pop("order_id"), []).append(Row(**values))
-            milestone_updates, order_updates = [], []
-            flags: dict[int, tuple[bool, str, dt.date | None, dt.date]] = {}
-            for order_id, rows in grouped.items():
-                status, committed, *before = orders[order_id]
-                outcome = compute(rows, status=status, committed=committed, today=today, calendar=calendar)
-                milestone_updates += [(r.forecast_date, r.status, r.driven_by, r.id) for r in outcome.changed]
-                after = [outcome.forecast_ex_factory_date, outcome.risk, outcome.slack_days, outcome.driving_milestone]
-                if after != before:
-                    order_updates.append((*after, order_id))
-                    totals["risk_changed"] += after[1] != before[1]
-                    flagged = outcome.risk in FLAGGED_RISKS
-                    if flagged != (before[1] in FLAGGED_RISKS):
-                        flags[order_id] = (flagged, outcome.driving_milestone, after[0], committed)
-            with connection.cursor() as cursor:
-                if milestone_updates:
-                    cursor.executemany(
-                        f"UPDATE {milestone_table} SET forecast_date = %s, status = %s, driven_by = %s WHERE id = %s",
-                        milestone_updates,
-                    )
-                if order_updates:
-                    cursor.executemany(
-                        f"UPDATE {order_table} SET forecast_ex_factory_date = %s, risk = %s, slack_days = %s, "
-                        "driving_milestone = %s WHERE id = %s",
-                        order_updates,
-                    )
-            record_flags(method=RiskFlag.Method.PLAN, day=today, outcomes=flags)
+            if order_updates:
+                cursor.executemany(
+                    f"UPDATE {order_table} SET forecast_ex_factory_date = %s, risk = %s, slack_days = %s, "
+                    "driving_milestone = %s WHERE id = %s",
+                    order_updates,
+                )
+        record_flags(method=RiskFlag.Method.PLAN, day=today, outcomes=flags)
         totals["orders"] += len(grouped)
         totals["milestones_changed"] += len(milestone_updates)
         if progress is not None:

@@ -31,18 +31,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from gendan.core import clock
 from gendan.core.calendar import WorkingCalendar, company_calendar
 from gendan.followup import engine, learning
-from gendan.followup.models import Milestone, RiskFlag
+from gendan.followup.models import RiskFlag
 from gendan.followup.selectors import risk_threshold
 from gendan.followup.services import (
     FLAGGED_RISKS,
     PLANNED_STATUSES,
-    ROW_FIELDS,
     Row,
+    locked_batches,
     materials_milestone_code,
     record_flags,
 )
@@ -187,64 +187,42 @@ def learn_forecasts(
     ids = sorted(set(order_ids))
     totals = {"orders": 0, "changed": 0, "flagged": 0, "cleared": 0, "observations": observations}
     order_table = connection.ops.quote_name(Order._meta.db_table)
-    for start in range(0, len(ids), batch_size):
-        chunk = ids[start : start + batch_size]
-        with transaction.atomic():
-            orders = {
-                pk: values
-                for pk, *values in Order.objects.select_for_update()
-                .filter(pk__in=chunk)
-                .values_list(
-                    "pk",
-                    "status",
-                    "ex_factory_date",
-                    "risk",
-                    "on_time_probability",
-                    "learned_ex_factory_date",
-                    "learned_driver",
-                )
-            }
-            grouped: dict[int, list[Row]] = defaultdict(list)
-            for values in (
-                Milestone.objects.filter(order_id__in=chunk)
-                .order_by("order_id", "position", "pk")
-                .values("order_id", *ROW_FIELDS)
-            ):
-                grouped[values.pop("order_id")].append(Row(**values))
-            sources = _sources(chunk) if model is not None else {}
-            open_flags = set(
-                RiskFlag.objects.filter(
-                    order_id__in=chunk, method=RiskFlag.Method.LEARNED, cleared_on__isnull=True
-                ).values_list("order_id", flat=True)
+    fields = ("status", "ex_factory_date", "risk", "on_time_probability", "learned_ex_factory_date", "learned_driver")
+    for chunk, orders, grouped in locked_batches(ids, order_fields=fields, batch_size=batch_size):
+        sources = _sources(chunk) if model is not None else {}
+        open_flags = set(
+            RiskFlag.objects.filter(
+                order_id__in=chunk, method=RiskFlag.Method.LEARNED, cleared_on__isnull=True
+            ).values_list("order_id", flat=True)
+        )
+        updates, flags = [], {}
+        for order_id, (status, committed, plan_risk, *before) in orders.items():
+            result = outlook(
+                grouped.get(order_id, []),
+                status=status,
+                committed=committed,
+                plan_risk=plan_risk,
+                today=today,
+                calendar=calendar,
+                model=model,
+                sources=sources.get(order_id, {}),
+                threshold=threshold,
+                seed=order_id,
             )
-            updates, flags = [], {}
-            for order_id, (status, committed, plan_risk, *before) in orders.items():
-                result = outlook(
-                    grouped.get(order_id, []),
-                    status=status,
-                    committed=committed,
-                    plan_risk=plan_risk,
-                    today=today,
-                    calendar=calendar,
-                    model=model,
-                    sources=sources.get(order_id, {}),
-                    threshold=threshold,
-                    seed=order_id,
+            after = [result.probability, result.ex_factory_date, result.driver]
+            if after != before:
+                updates.append((*after, order_id))
+            if result.flagged != (order_id in open_flags):
+                flags[order_id] = (result.flagged, result.driver, result.ex_factory_date, committed)
+                totals["flagged" if result.flagged else "cleared"] += 1
+        if updates:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {order_table} SET on_time_probability = %s, learned_ex_factory_date = %s, "
+                    "learned_driver = %s WHERE id = %s",
+                    updates,
                 )
-                after = [result.probability, result.ex_factory_date, result.driver]
-                if after != before:
-                    updates.append((*after, order_id))
-                if result.flagged != (order_id in open_flags):
-                    flags[order_id] = (result.flagged, result.driver, result.ex_factory_date, committed)
-                    totals["flagged" if result.flagged else "cleared"] += 1
-            if updates:
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        f"UPDATE {order_table} SET on_time_probability = %s, learned_ex_factory_date = %s, "
-                        "learned_driver = %s WHERE id = %s",
-                        updates,
-                    )
-            record_flags(method=RiskFlag.Method.LEARNED, day=today, outcomes=flags)
+        record_flags(method=RiskFlag.Method.LEARNED, day=today, outcomes=flags)
         totals["orders"] += len(orders)
         totals["changed"] += len(updates)
         if progress is not None:
