@@ -25,6 +25,7 @@ from gendan.catalog.forms import (
     WorkCentreFilterForm,
     WorkCentreForm,
 )
+from gendan.catalog.hub import work_centre_sections
 from gendan.catalog.models import Material, Product, WorkCentre
 from gendan.core import audit, clock
 from gendan.core.excel import template_download, xlsx_download
@@ -398,6 +399,7 @@ def _work_centre_page(
         "steps": centre.steps_here,
         "exception_form": exception_form,
         "changes": audit.history_for(centre),
+        "sections": work_centre_sections(request, centre),
     }
     return render(request, "catalog/work_centre_detail.html", context)
 

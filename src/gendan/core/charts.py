@@ -442,6 +442,33 @@ def _desc(lines: Sequence[str]) -> str:
     return f"<desc>{escape(text)}</desc>"
 
 
+def _markers(
+    markers: Sequence[tuple[int, str]], *, left: float, slot: float, top: float, bottom: float, count: int
+) -> list[str]:
+    """Dashed vertical lines through the marked categories, each with its label(s) above the plot."""
+    by_index: dict[int, list[str]] = {}
+    for index, label in markers:
+        if 0 <= index < count:
+            by_index.setdefault(index, []).append(label)
+    parts = []
+    last_right, raised = -math.inf, False
+    for index, names in sorted(by_index.items()):
+        x = left + slot * (index + 0.5)
+        text = " · ".join(names)
+        half = _text_width(text) / 2
+        raised = not raised and x - half < last_right + 4  # a label that would touch its neighbour goes a line up
+        last_right = x + half
+        y = top - 8 - (13 if raised else 0)
+        parts.append(
+            f'<g data-kind="marker" data-index="{index}" data-label="{escape(text)}">'
+            f'<line x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" y2="{_n(bottom)}" stroke="{INK}" '
+            f'stroke-dasharray="4 3" stroke-width="1.5"/>'
+            f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle" font-size="{SMALL_FONT}" font-weight="600" '
+            f'fill="{INK}">{escape(text)}</text></g>'
+        )
+    return parts
+
+
 def bar_svg(
     items: Sequence[Any],
     *,
@@ -459,6 +486,10 @@ def bar_svg(
     plot_height: int = CHART_PLOT_H,
     aria_label: str = "",
     value_max: Number | None = None,
+    markers: Sequence[tuple[int, str]] = (),
+    x_title: str = "",
+    y_title: str = "",
+    description: str = "",
 ) -> SafeString:
     """A bar chart.
 
@@ -469,6 +500,10 @@ def bar_svg(
     better). `value_format(value)` writes a value (tooltips, the figure at the end of a bar), `tick_format` the axis
     (compact by default: 1.5k, 2M). `keys` (one per category) go into `data-key` for tests and links. `title` is
     drawn above the chart and names it for screen readers; `aria_label` only names it (the page shows a heading).
+    Vertical bars only: `markers` are `(category index, label)` pairs drawn as dashed vertical lines through those
+    categories with their label above the plot (labels of one category are joined: quantiles that coincide);
+    `x_title` names the category axis under its labels and `y_title` the value axis along its side.
+    `description` opens the chart's <desc> (the bars' values follow).
     Without items or with only zeros/None: a short "no data" SVG with `empty_text`.
     """
     labels = [str(item[0]) if isinstance(item, tuple | list) else str(item) for item in items]
@@ -534,11 +569,13 @@ def bar_svg(
         slot = plot_w / len(labels)
         cos = math.cos(math.radians(LABEL_ANGLE))
         left = max(tick_w + 14, (_text_width(cut_labels[0]) * cos - slot / 2 + 12) if rotate else 0, 40)
+        if y_title:
+            left += 18
         width = left + plot_w + 14
         legend, legend_h = _legend(legend_entries, left=left, top=8 + title_h, width=plot_w)
-        plot_top = 8 + title_h + legend_h + 14
+        plot_top = 8 + title_h + legend_h + 14 + (30 if markers else 0)
         bottom = plot_top + plot_height
-        height = bottom + 10 + (label_w * cos + FONT_SIZE if rotate else FONT_SIZE) + 8
+        height = bottom + 10 + (label_w * cos + FONT_SIZE if rotate else FONT_SIZE) + 8 + (20 if x_title else 0)
 
         def y_of(v: float) -> float:
             return bottom - plot_height * (v - t_low) / (t_high - t_low)
@@ -609,6 +646,18 @@ def bar_svg(
             f'<line x1="{_n(left)}" y1="{_n(zero)}" x2="{_n(left + plot_w)}" y2="{_n(zero)}" stroke="{INK}"/>'
             f'<line x1="{_n(left)}" y1="{_n(plot_top)}" x2="{_n(left)}" y2="{_n(bottom)}" stroke="{INK}"/>'
         )
+        body += _markers(markers, left=left, slot=slot, top=plot_top, bottom=bottom, count=len(labels))
+        if x_title:
+            body.append(
+                f'<text data-kind="x-title" x="{_n(left + plot_w / 2)}" y="{_n(height - 8)}" text-anchor="middle" '
+                f'font-size="{SMALL_FONT}" fill="{MUTED}">{escape(x_title)}</text>'
+            )
+        if y_title:
+            mid = plot_top + plot_height / 2
+            body.append(
+                f'<text data-kind="y-title" x="14" y="{_n(mid)}" transform="rotate(-90 14 {_n(mid)})" '
+                f'text-anchor="middle" font-size="{SMALL_FONT}" fill="{MUTED}">{escape(y_title)}</text>'
+            )
     else:
         row = ROW_H if single or stacked else max(ROW_H, n_series * 10 + 8)
         label_w = max(_text_width(label) for label in cut_labels)
@@ -683,7 +732,7 @@ def bar_svg(
             f'<line x1="{_n(zero)}" y1="{_n(plot_top)}" x2="{_n(zero)}" y2="{_n(bottom)}" stroke="{INK}"/>'
             f'<line x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(left + plot_w)}" y2="{_n(bottom)}" stroke="{INK}"/>'
         )
-    body.insert(0, _desc(desc))
+    body.insert(0, _desc([description, *desc] if description else desc))
     aria = (
         title
         or aria_label

@@ -18,6 +18,11 @@ class ForesightConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from gendan.catalog.hub import register_work_centre_section
         from gendan.foresight.tasks import register_jobs
+        from gendan.foresight.views import supplier_delay_section, work_centre_delay_section
+        from gendan.partners.hub import register_supplier_section
 
         register_jobs()
+        register_supplier_section(supplier_delay_section)
+        register_work_centre_section(work_centre_delay_section)

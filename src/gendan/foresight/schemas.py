@@ -40,3 +40,51 @@ class ForesightOut(Schema):
     median_lead_days: Decimal | None = Field(description="over the late orders that were flagged")
     rows: list[ForesightLateRowOut] = Field(description="the late orders")
     false_alarm_rows: list[ForesightFalseAlarmRowOut]
+
+
+# ---- learned delay profiles (`GET /api/v1/suppliers/{id}/delay-profile`, `…/work-centres/{id}/delay-profile`) ----
+
+
+class PooledDelayOut(Schema):
+    p10: int
+    p50: int
+    p90: int
+    sample_size: int = Field(description="observations of every source of the kind in the window")
+
+
+class HistogramBucketOut(Schema):
+    days: int = Field(
+        description="working days late (negative: early); the first bucket counts that many or earlier, the last "
+        "that many or later"
+    )
+    count: int
+
+
+class DelayWindowOut(Schema):
+    model_config = {"populate_by_name": True}
+
+    date_from: dt.date = Field(alias="from", description="the first day of the learning window")
+    date_to: dt.date = Field(alias="to", description="the last day of the learning window (today)")
+
+
+class DelayProfileOut(Schema):
+    p10: int = Field(description="working days late, learned (own history shrunk towards the pooled one)")
+    p50: int
+    p90: int
+    sample_size: int = Field(description="the source's own observations in the window")
+    weight: Decimal = Field(description="0–1: the share of its own history in the learned figures")
+    mean: Decimal = Field(description="expected working days late")
+    on_time_share: Decimal | None = Field(
+        description="0–1: share of its own observations 0 or fewer days late; null without any"
+    )
+    pooled: PooledDelayOut = Field(description="the company-wide figures of the kind, for comparison")
+    histogram: list[HistogramBucketOut] = Field(description="its own observations by working days late")
+    window: DelayWindowOut
+
+
+class SupplierDelayProfileOut(DelayProfileOut):
+    supplier_id: int
+
+
+class WorkCentreDelayProfileOut(DelayProfileOut):
+    work_centre_id: int

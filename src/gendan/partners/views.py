@@ -31,7 +31,7 @@ from gendan.partners.forms import (
     SupplierFilterForm,
     SupplierForm,
 )
-from gendan.partners.hub import customer_sections
+from gendan.partners.hub import customer_sections, supplier_sections
 from gendan.partners.models import Contact, Customer, Supplier
 
 # ---- customers ----------------------------------------------------------------------------------
@@ -201,6 +201,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "party": supplier,
         "contact_add_url": reverse("partners:supplier_contact_add", args=[supplier.pk]),
         "changes": audit.history_for(supplier),
+        "sections": supplier_sections(request, supplier),
     }
     return render(request, "partners/supplier_detail.html", context)
 
