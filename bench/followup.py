@@ -5,7 +5,9 @@ and 100 merchandisers (~500 open orders each), each with the 12 milestones of th
 milestones) planned by the real backward scheduler on the company calendar, with realistic progress: past
 milestones mostly done (some late), a few overdue, some promises later than plan, and a follow-up log.
 Then it times:
-(1) `services.reforecast_orders()` over all of them, a first run (many changes) and a second (steady state);
+(1) `services.reforecast_orders()` over all of them, a first run (many changes) and a second (steady state), then
+    the learned forecast (`gendan.foresight.services.learn_forecasts()`: delays learned from the done milestones,
+    an on-time chance of 300 draws for every open order), twice;
 (2) one merchandiser's chase list, `selectors.chase_list(user, today)`, and `GET /api/v1/chase-list`;
 (3) the first page of the risk board, `selectors.risk_board()` + `risk_rows()` + `count()`, and
     `GET /api/v1/risk-board`.
@@ -450,6 +452,22 @@ def run(args: argparse.Namespace) -> None:
 
     reforecast("first run")
     reforecast("second run")
+
+    # ---- (1b) the learned forecast: learn the delays from the history of the done milestones, then the on-time
+    # chance (300 draws) of every open order
+    from gendan.foresight.services import learn_forecasts
+
+    for label in ("first run", "second run"):
+        t0 = time.perf_counter()
+        totals = profiled(f"learn_forecasts, {label}", learn_forecasts) if args.profile else learn_forecasts()
+        elapsed = time.perf_counter() - t0
+        flagged = Order.objects.filter(selectors.at_risk_q()).count()
+        print(
+            f"(1b) learn_forecasts, {label}: {totals['orders']} orders from {totals['observations']} observations in "
+            f"{elapsed:.2f} s: {totals['orders'] / elapsed:.0f} orders/s; {totals['changed']} changed, "
+            f"{totals['flagged']} flagged, {totals['cleared']} cleared; at risk by the plan or history: {flagged}"
+        )
+        summary.append((f"learn_forecasts, {label}", f"{elapsed:.2f} s ({totals['orders'] / elapsed:.0f}/s)", "(info)"))
 
     # ---- (2) chase list
     merch_counts = dict(
