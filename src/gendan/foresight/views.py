@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from gendan.core.charts import bar_svg, pareto_svg
 from gendan.core.excel import xlsx_response
@@ -307,6 +307,7 @@ def _profile_section(profile: DelayProfile) -> dict[str, Any]:
         "context": {
             "profile": profile,
             "sentences": sentences,
+            "words": ("" if (get_language() or "").startswith("zh") else " ").join(sentences),
             "history_sentence": history_sentence(profile),
             "chart": delay_profile_svg(profile, sentences),
             "on_time_pct": _pct(profile.on_time_share),
