@@ -1133,26 +1133,31 @@ class DemoBuilder:
                     )
         self.log(f"shop floor: {reports} daily reports, {len(sent)} subcontract orders sent")
 
+    def build_quality_catalogue(self) -> None:
+        """The defect catalogue of the products' categories and the key customers' AQLs."""
+        qc = self.users["qc"]
+        categories = set(Product.objects.values_list("category", flat=True))
+        DefectType.objects.bulk_create(
+            DefectType(category=c, code=code, name_zh=zh, name_en=en, defect_class=klass)
+            for c, code, zh, en, klass in data.QUALITY_DEFECTS
+            if not c or c in categories
+        )
+        for code, (level, critical, major, minor) in data.QUALITY_DEFAULTS.items():
+            customer = Customer.objects.filter(code=code).first()
+            if customer is not None:
+                quality_services.set_customer_defaults(
+                    by=qc,
+                    customer_id=customer.pk,
+                    data={"level": level, "aql_critical": critical, "aql_major": major, "aql_minor": minor},
+                )
+
     def build_quality(self) -> None:
         """The defect catalogue and the key customers' AQLs; the final inspections of the orders about to leave:
         those already made (mostly passed, one failed and being re-worked, one failed and waiting for a decision),
         the next ones planned or booked with the inspector, and in-process checks of the orders in production."""
         qc, merch, rng, calendar = self.users["qc"], self.users["merch1"], random.Random(11), self.calendar
         with self.at(self.today - dt.timedelta(days=200)), transaction.atomic():
-            categories = set(Product.objects.values_list("category", flat=True))
-            DefectType.objects.bulk_create(
-                DefectType(category=c, code=code, name_zh=zh, name_en=en, defect_class=klass)
-                for c, code, zh, en, klass in data.QUALITY_DEFECTS
-                if not c or c in categories
-            )
-            for code, (level, critical, major, minor) in data.QUALITY_DEFAULTS.items():
-                customer = Customer.objects.filter(code=code).first()
-                if customer is not None:
-                    quality_services.set_customer_defaults(
-                        by=qc,
-                        customer_id=customer.pk,
-                        data={"level": level, "aql_critical": critical, "aql_major": major, "aql_minor": minor},
-                    )
+            self.build_quality_catalogue()
         done_fi = (
             Milestone.objects.filter(
                 code="FI",
