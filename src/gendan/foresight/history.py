@@ -3,9 +3,10 @@
 Three kinds of source (keys as `gendan.followup.learning` reads them), each observation a whole number of working
 days late on the company calendar (negative: early):
 
-- **`supplier:<id>`** — every delivery (receipt line) of a purchase order not cancelled: received date against the
-  supplier's *first* promise for the line, or the required date when it never promised (the on-time measure of the
-  supplier scorecard, so the two never disagree about what "late" is).
+- **`supplier:<id>`** — every purchase line all in (of an order not cancelled): the day its last delivery came
+  against the supplier's *first* promise for the line, or the required date when it never promised (the scorecard's
+  on-time reference). Short deliveries and rejected quantities delivered again make the line late: materials are in
+  house when the whole line is.
 - **`work_centre:<id>`** — the production milestones (50 % output and production complete) of orders made on that
   line or at that subcontract factory (`work_centres_of`).
 - **`milestone:<code>`** — every finished milestone of a T&A plan, whatever its code (the production ones and
@@ -25,7 +26,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
 from gendan.catalog.choices import WorkCentreKind
@@ -34,7 +35,7 @@ from gendan.core.calendar import WorkingCalendar, company_calendar
 from gendan.followup.learning import DelayModel
 from gendan.followup.models import Milestone
 from gendan.procurement.choices import PoStatus
-from gendan.procurement.models import ReceiptLine
+from gendan.procurement.models import PurchaseOrderLine
 from gendan.production.choices import NoticeStatus
 from gendan.production.models import PlanLoad, ProductionNotice
 from gendan.production.services import COMPLETE_CODE, HALF_CODE
@@ -80,15 +81,23 @@ def work_centres_of(order_ids: Iterable[int]) -> dict[int, int]:
 
 
 def _supplier_samples(since: dt.date, until: dt.date, calendar: WorkingCalendar, out: dict[str, list[int]]) -> None:
-    rows = (
-        ReceiptLine.objects.filter(receipt__received_date__gte=since, receipt__received_date__lte=until)
-        .exclude(receipt__purchase_order__status=PoStatus.CANCELLED)
-        .annotate(due=Coalesce(F("po_line__first_promised_date"), F("po_line__required_date")))
-        .order_by("receipt__received_date", "pk")
-        .values_list("receipt__purchase_order__supplier_id", "due", "receipt__received_date")
+    """Each purchase line all in (its accepted quantity reaches what the supplier is to deliver, or its order was
+    received or closed): the day of its last delivery against its first promise. Short deliveries and rejected
+    quantities delivered again count in the line's lateness: the materials are in house when the whole line is."""
+    done = Q(accepted_qty__gte=Coalesce(F("confirmed_qty"), F("quantity"))) | Q(
+        purchase_order__status__in=[PoStatus.RECEIVED, PoStatus.CLOSED]
     )
-    for supplier_id, due, received in rows:
-        out[f"supplier:{supplier_id}"].append(calendar.between(due, received))
+    rows = (
+        PurchaseOrderLine.objects.filter(done)
+        .exclude(purchase_order__status=PoStatus.CANCELLED)
+        .annotate(last=Max("receipt_lines__receipt__received_date"))
+        .filter(last__gte=since, last__lte=until)
+        .annotate(due=Coalesce(F("first_promised_date"), F("required_date")))
+        .order_by("last", "pk")
+        .values_list("purchase_order__supplier_id", "due", "last")
+    )
+    for supplier_id, due, last in rows:
+        out[f"supplier:{supplier_id}"].append(calendar.between(due, last))
 
 
 def _milestone_samples(since: dt.date, until: dt.date, calendar: WorkingCalendar, out: dict[str, list[int]]) -> None:

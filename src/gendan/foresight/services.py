@@ -9,14 +9,15 @@ For each planned order that has not left the factory, `learn_forecasts` fits the
 - `learned_driver`: the milestone that pushes that date past the committed one, or else the one with the largest
   expected delay.
 
-**Whose delays.** Materials in house with purchase lines still open takes the delays of their suppliers (the latest
-of them decides); the production milestones (50 % output, production complete) take those of the work centre the
-order is made on; every other milestone those of its code. **What is already known counts.** History measures a
-milestone's own lateness (against its plan pushed by its predecessors; a supplier's against its first promise) and the
-forward pass applies a drawn delay the same way (`gendan.followup.learning`), never before what is already known of
-the milestone — its promise, the date another domain feeds, today once its plan has passed. A source already late is
-drawn from the delays history shows of sources *at least that late*: a supplier 5 working days past its promise has
-its delay drawn among the deliveries that were 5 days late or more, and one never seen that late is expected now.
+**Whose delays.** Materials in house with purchase lines still open takes the delays of their suppliers (one draw a
+supplier, from its earliest open promise; the latest of them decides); the production milestones (50 % output,
+production complete) take those of the work centre the order is made on; every other milestone those of its code. **What
+is already known counts.** History measures a milestone's own lateness (against its plan pushed by its predecessors; a
+supplier's against its first promise) and the forward pass applies a drawn delay the same way
+(`gendan.followup.learning`), never before what is already known of the milestone — its promise, the date another domain
+feeds, today once its plan has passed. A source already late is drawn from the delays history shows of sources *at least
+that late*: a supplier 5 working days past its promise has its delay drawn among the deliveries that were 5 days late or
+more, and one never seen that late is expected now.
 
 The order is at risk by the learned method (its "learned" risk flag is open) when its committed date has passed
 without it leaving, or its probability is below `GENDAN_RISK_PROBABILITY_THRESHOLD`. Without enough history (fewer
@@ -156,7 +157,15 @@ def _sources(order_ids: Sequence[int]) -> dict[int, dict[str, list[Source]]]:
         )
     ):
         if (confirmed if confirmed is not None else quantity) > accepted:
-            found[order_id][materials].append(Source(f"supplier:{supplier_id}", first or required))
+            due = first or required
+            sources = found[order_id][materials]
+            key = f"supplier:{supplier_id}"
+            # one draw a supplier (its lines come together), from its earliest open promise
+            same = next((i for i, s in enumerate(sources) if s.key == key), None)
+            if same is None:
+                sources.append(Source(key, due))
+            elif due < sources[same].since:
+                sources[same] = Source(key, due)
     made_on = history.work_centres_of(order_ids)
     for order_id, work_centre_id in made_on.items():
         for code in history.PRODUCTION_CODES:

@@ -17,6 +17,7 @@ from gendan.core.calendar import WorkingCalendar
 from gendan.followup.selectors import ChaseQuery, ChaseRow, register_chase_source
 from gendan.production.choices import NoticeStatus, VarianceReason
 from gendan.production.models import Anomaly, DailyReport, PlanLoad, ProductionNotice
+from gendan.sales.choices import OrderStatus
 from gendan.sales.models import Order
 
 
@@ -455,9 +456,13 @@ def tracking_table(
     today = today or clock.today()
     calendar = company_calendar()
     released = ProductionNotice.objects.filter(order=OuterRef("pk"), status=NoticeStatus.RELEASED)
+    # an order all made (its notices done) stays on the table until it leaves the factory
+    made = ProductionNotice.objects.filter(order=OuterRef("pk"), status=NoticeStatus.DONE)
     if work_centre_id:
         released = released.filter(product__routing__work_centre_id=work_centre_id)
-    orders = Order.objects.filter(Exists(released))
+        made = made.filter(product__routing__work_centre_id=work_centre_id)
+    waiting = Exists(made) & ~Q(status__in=(OrderStatus.SHIPPED, OrderStatus.CLOSED, OrderStatus.CANCELLED))
+    orders = Order.objects.filter(Exists(released) | waiting)
     if merchandiser:
         orders = orders.filter(merchandiser__username=merchandiser)
     if customer_id:

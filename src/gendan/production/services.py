@@ -941,8 +941,34 @@ def record_reports(*, by: Any, items: list[dict[str, Any]], reporter: str = "") 
             },
             related=report.order,
         )
+    _close_made(sorted({r.notice_id for r in saved}), by=by)
     feed_plan(orders, by=by)
     return saved
+
+
+def _close_made(notice_ids: list[int], *, by: Any) -> None:
+    """A released notice whose whole quantity has left its last operation is done (生产完成): its plan's days still
+    to come are freed for the notices after it."""
+    if not notice_ids:
+        return
+    output = output_by_day(notice_ids)
+    for notice in ProductionNotice.objects.select_for_update().filter(pk__in=notice_ids, status=NoticeStatus.RELEASED):
+        made = sum(output.actual.get(notice.pk, {}).values(), ZERO)
+        if made < notice.quantity:
+            continue
+        last_day = max(output.actual[notice.pk])
+        notice.status = NoticeStatus.DONE
+        notice.version += 1
+        notice.save(update_fields=["status", "version"])
+        PlanLoad.objects.filter(notice=notice, subcontract__isnull=True, date__gt=last_day).delete()
+        audit.record(
+            instance=notice,
+            action=AuditAction.TRANSITION,
+            by=by,
+            changes={"status": [NoticeStatus.RELEASED, NoticeStatus.DONE]},
+            message=_("All %(quantity)s made by %(day)s") % {"quantity": f"{made.normalize():f}", "day": last_day},
+            related=notice.order,
+        )
 
 
 @dataclass
