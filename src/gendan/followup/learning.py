@@ -26,8 +26,9 @@ the mean is the mixture's mean, and draws pick the component by a uniform, then 
 predecessors let it start (each predecessor's date plus the lag) to the day it was done. The forward pass applies a
 delay the same way: a milestone not done yet starts from that *base* — its plan, pushed by its predecessors — and a
 delay of d working days moves the base d working days (later when d > 0, earlier when d < 0: milestones done early,
-or catching up on a late predecessor, are history too). What is known bounds it from below: the result is never
-before the milestone's promise, the date another domain feeds it, or the next working day once its plan has passed.
+or catching up on a late predecessor, are history too), but never before a predecessor's own day. What is known
+bounds it from below: the result is never before the milestone's promise, the date another domain feeds it, or
+today (the next working day once its plan has passed).
 With no delay (d = 0) this is the deterministic pass exactly. A milestone already done keeps its actual date.
 Conditioning on what is known (a supplier already 5 days past its promise) is the caller's: draw the delays of
 sources at least that late (`DelayProfile.sample_delays(..., at_least=)`).
@@ -264,12 +265,11 @@ def _own_date(state: engine.State, today: dt.date, calendar: WorkingCalendar) ->
 
 
 def known_floor(state: engine.State, today: dt.date, calendar: WorkingCalendar) -> dt.date | None:
-    """What is known of a milestone not done yet bounds its forecast: its promise, the date fed to it, the next
-    working day once its plan has passed (None: nothing)."""
+    """What is known of a milestone not done yet bounds its forecast: its promise, the date fed to it, today (the
+    next working day once its plan has passed: not done today)."""
     known = [d for d in (state.promised, state.fed) if d is not None]
-    if state.planned < today:
-        known.append(calendar.next_working_day(today))
-    return max(known, default=None)
+    known.append(calendar.next_working_day(today) if state.planned < today else today)
+    return max(known)
 
 
 def _checked_codes(codes: Iterable[str], known: set[str], what: str) -> None:
@@ -310,8 +310,11 @@ def learned_forecast(
                 base, by = candidate, pred
         days = shift.get(code, 0)
         moved = calendar.add(base, days) if days else base
+        for pred, lag in by_code[code].depends_on:  # catching up never goes before a predecessor's day
+            if lag >= 0 and (start := calendar.add(dates[pred], 0)) > moved:
+                moved, by = start, pred
         floor = known_floor(state, today, calendar)
-        if floor is None or moved > floor:
+        if moved > floor:
             dates[code], driven_by[code] = moved, by
         else:
             dates[code], driven_by[code] = floor, None
@@ -457,10 +460,12 @@ def simulate(
             later = (-(-base // stride) + delay) * stride
             earlier = (base // stride + delay) * stride
             base = np.where(delay > 0, later, np.where(delay < 0, earlier, base))
+            for pred, lag in by_code[code].depends_on:  # catching up never goes before a predecessor's day
+                if lag >= 0:
+                    base = np.maximum(base, -(-at[pred] // stride) * stride)
         known = [window.of(d) for d in (state.promised, state.fed) if d is not None]
-        if state.planned < today:
-            known.append(next_working_today)
-        at[code] = np.maximum(base, max(known)) if known else base
+        known.append(next_working_today if state.planned < today else window.of(today))
+        at[code] = np.maximum(base, max(known))
 
     finish = np.sort(np.broadcast_to(np.asarray(at[target], dtype=np.int64), (size,)))
     on_time = int(np.searchsorted(finish, window.of(committed), side="right"))
