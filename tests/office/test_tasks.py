@@ -211,6 +211,16 @@ def test_a_declined_task_is_reassigned_and_starts_again(assign, manager, merchan
     assert "TK-2026-00001 Call Northwind about the carton marks was given to mer2" in inbox(merchandiser)
 
 
+def test_a_task_given_to_a_namesake_is_given_all_the_same(assign, manager, merchandiser, make_user):
+    namesake = make_user(
+        Role.MERCHANDISER, username="mer3", first_name=merchandiser.first_name, last_name=merchandiser.last_name
+    )
+    task = services.decline_task(task=assign(), by=merchandiser, reason="Too busy")
+    task = services.update_task(task=task, by=manager, data={"assignee": "mer3"})
+    task.refresh_from_db()
+    assert (task.assignee, task.status, task.declined_at) == (namesake, "assigned", None)
+
+
 def test_a_done_or_cancelled_task_is_not_changed(assign, manager, merchandiser):
     task = services.complete_task(task=assign(), by=merchandiser, note="done")
     with pytest.raises(TransitionNotAllowed):

@@ -287,9 +287,11 @@ def update_task(*, task: Task, by: User, data: dict[str, Any], version: int | No
     for name, value in clean.items():
         setattr(locked, name, value)
     changes = audit.diff(before, audit.snapshot(locked, TASK_FIELDS))
+    reassigned = locked.assignee_id != old_assignee.pk
+    if reassigned and "assignee" not in changes:  # two people of the same name: the record shows them apart
+        changes["assignee"] = [old_assignee.username, locked.assignee.username]
     if not changes:
         return locked
-    reassigned = locked.assignee_id != old_assignee.pk
     if reassigned:
         changes["status"] = [locked.status, TaskStatus.ASSIGNED]
         locked.status = TaskStatus.ASSIGNED
