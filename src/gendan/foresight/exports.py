@@ -25,28 +25,23 @@ SUMMARY_COLUMNS = [
     Column("value", "数值", "Value", width=14),
 ]
 
-LATE_COLUMNS = [
+_ORDER_COLUMNS = [
     Column("order_number", "订单号", "Order number", width=18),
     Column("customer_code", "客户代码", "Customer code", width=12),
     Column("customer_name", "客户", "Customer", width=24),
     Column("committed_date", "承诺出厂日", "Committed ex-factory", width=14, number_format=DATE),
     Column("shipped_date", "实际出厂日", "Shipped", width=14, number_format=DATE),
     Column("first_flag_date", "首次预警日", "First flagged", width=14, number_format=DATE),
-    Column("lead_days", "提前(工作日)", "Lead (working days)", width=12),
+]
+_DRIVER_COLUMNS = [
     Column("driver", "关键节点", "Driving milestone", width=10),
     Column("driver_name", "节点名称", "Milestone name", width=18),
 ]
-
+LATE_COLUMNS = [*_ORDER_COLUMNS, Column("lead_days", "提前(工作日)", "Lead (working days)", width=12), *_DRIVER_COLUMNS]
 FALSE_ALARM_COLUMNS = [
-    Column("order_number", "订单号", "Order number", width=18),
-    Column("customer_code", "客户代码", "Customer code", width=12),
-    Column("customer_name", "客户", "Customer", width=24),
-    Column("committed_date", "承诺出厂日", "Committed ex-factory", width=14, number_format=DATE),
-    Column("shipped_date", "实际出厂日", "Shipped", width=14, number_format=DATE),
-    Column("first_flag_date", "首次预警日", "First flagged", width=14, number_format=DATE),
+    *_ORDER_COLUMNS,
     Column("days_flagged", "预警天数(工作日)", "Days flagged (working days)", width=14),
-    Column("driver", "关键节点", "Driving milestone", width=10),
-    Column("driver_name", "节点名称", "Milestone name", width=18),
+    *_DRIVER_COLUMNS,
 ]
 
 

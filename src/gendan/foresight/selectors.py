@@ -52,6 +52,7 @@ from django.utils.translation import gettext_lazy
 
 from gendan.core import clock
 from gendan.core.calendar import WorkingCalendar, company_calendar
+from gendan.core.cleaning import clean_date
 from gendan.core.exceptions import ValidationError
 from gendan.followup.models import Milestone, RiskFlag, bilingual
 from gendan.sales.choices import OrderStatus
@@ -222,30 +223,11 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _date(value: Any, name: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError({name: _("Give a date as YYYY-MM-DD.")}) from None
-
-
 def parse_params(*, start: Any = None, end: Any = None, method: Any = None) -> tuple[dt.date, dt.date, str]:
     """The period and method of a request (texts or dates; empty means the default: the last six months to today,
     the plan). Raises ValidationError naming `from`, `to` or `method`; nothing is half-read."""
     errors: dict[str, str] = {}
-    dates: dict[str, dt.date | None] = {}
-    for name, value in (("from", start), ("to", end)):
-        try:
-            dates[name] = _date(value, name)
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.errors.items()})
-            dates[name] = None
+    dates = {name: clean_date(value, name, errors) for name, value in (("from", start), ("to", end))}
     chosen = str(method or RiskFlag.Method.PLAN).strip()
     if chosen not in METHODS:
         errors["method"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(METHODS)}
